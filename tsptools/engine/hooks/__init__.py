@@ -1,0 +1,3 @@
+from .dataset_epoch_hook import DatasetEpochHook
+
+__all__ = ['DatasetEpochHook']

@@ -1,0 +1,3 @@
+from .clip_accuracy import ClipAccuracy
+
+__all__ = ['ClipAccuracy']

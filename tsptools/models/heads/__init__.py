@@ -1,0 +1,3 @@
+from .tac_head import TACHead
+
+__all__ = ['TACHead']

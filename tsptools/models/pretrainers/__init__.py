@@ -1,0 +1,3 @@
+from .pretrainer import Pretrainer
+
+__all__ = ['Pretrainer']

@@ -1,0 +1,65 @@
+import os
+import os.path as osp
+
+from mmcv.transforms import BaseTransform
+
+from tsptools.registry import TRANSFORMS
+
+
+def open_video(filename: str, num_threads: int = 1, **kwargs):
+    """Open ``filename`` with decord, raising errors that name the file.
+
+    Raises:
+        FileNotFoundError: the file does not exist.
+        ValueError: the file is empty or holds no frame.
+        RuntimeError: decord cannot decode it (corrupt or unsupported).
+    """
+    import decord
+    if not osp.isfile(filename):
+        raise FileNotFoundError(f'Video not found: {filename}')
+    if os.path.getsize(filename) == 0:
+        raise ValueError(f'Video file is empty (0 bytes): {filename}')
+    try:
+        reader = decord.VideoReader(filename, num_threads=num_threads, **kwargs)
+    except Exception as err:  # decord raises its own DECORDError
+        raise RuntimeError(
+            f'Video cannot be decoded (corrupt or unsupported): {filename}: '
+            f'{str(err).splitlines()[0] if str(err) else type(err).__name__}'
+        ) from err
+    if len(reader) == 0:
+        raise ValueError(f'Video has no frames: {filename}')
+    return reader
+
+
+@TRANSFORMS.register_module()
+class DecordOpen(BaseTransform):
+    """Open a video with decord.
+
+    Required keys: ``filename``.
+
+    Added keys:
+        - ``video_reader``: the ``decord.VideoReader`` (removed by
+          :class:`DecordReadClip`).
+        - ``total_frames`` (int): number of frames decord reports.
+        - ``fps`` (float): average frame rate decord reports. If the sample
+          already carries ``fps`` (from annotations) it is kept.
+        - ``duration`` (float): ``total_frames / fps`` when not given.
+
+    Args:
+        num_threads (int): decoding threads of decord. Defaults to 1.
+    """
+
+    def __init__(self, num_threads: int = 1) -> None:
+        self.num_threads = num_threads
+
+    def transform(self, results: dict) -> dict:
+        reader = open_video(results['filename'], self.num_threads)
+        results['video_reader'] = reader
+        results['total_frames'] = len(reader)
+        if results.get('fps') is None:
+            results['fps'] = float(reader.get_avg_fps())
+        results.setdefault('duration', len(reader) / results['fps'])
+        return results
+
+    def __repr__(self) -> str:
+        return f'{self.__class__.__name__}(num_threads={self.num_threads})'

@@ -1,0 +1,84 @@
+from typing import Dict, List, Optional, Union
+
+import torch
+import torch.nn.functional as F
+from mmengine.model import BaseModel
+from mmengine.structures import BaseDataElement
+
+from tsptools.registry import MODELS
+from ..utils import build_scoped_model
+
+SampleList = List[BaseDataElement]
+
+
+@MODELS.register_module()
+class Pretrainer(BaseModel):
+    """A video encoder trained by a pretext head.
+
+    ``backbone`` maps clips ``N x C x T x H x W`` to feature maps; they are
+    average-pooled over time and space into clip features ``N x F`` (the
+    features that :mod:`tools/extract_features.py` writes). ``head`` is any
+    registered pretext head exposing ``loss(feats, data_samples)`` and
+    ``predict(feats, data_samples)``.
+
+    ``forward(inputs, data_samples, mode)``:
+
+    - ``'tensor'``: clip features ``(B * num_clips) x F``;
+    - ``'loss'``: the head's dict of losses (``loss_*``) and logged values;
+    - ``'predict'``: the data samples with the head's ``pred_*`` fields, the
+      clip features of a sample averaged over its clips first.
+
+    Args:
+        backbone (dict): backbone config, e.g.
+            ``dict(type='mmaction.ResNet2Plus1d', ...)``.
+        head (dict): pretext head config.
+        data_preprocessor (dict, optional): e.g.
+            ``dict(type='mmaction.ActionDataPreprocessor', ...)``.
+        init_cfg (dict, optional): mmengine initialisation config, e.g.
+            ``dict(type='Pretrained', checkpoint=PATH)``.
+    """
+
+    def __init__(self,
+                 backbone: dict,
+                 head: dict,
+                 data_preprocessor: Optional[dict] = None,
+                 init_cfg: Optional[Union[dict, List[dict]]] = None) -> None:
+        super().__init__(
+            data_preprocessor=data_preprocessor, init_cfg=init_cfg)
+        self.backbone = build_scoped_model(backbone)
+        self.head = MODELS.build(head)
+
+    def extract_feat(self, inputs: torch.Tensor) -> torch.Tensor:
+        """Clip features of ``inputs``.
+
+        Args:
+            inputs: ``N x C x T x H x W`` or ``B x num_clips x C x T x H x W``.
+
+        Returns:
+            ``N x F`` (``N = B * num_clips``) pooled backbone features.
+        """
+        if inputs.ndim == 6:
+            inputs = inputs.flatten(0, 1)
+        maps = self.backbone(inputs)
+        if isinstance(maps, (tuple, list)):
+            maps = maps[-1]
+        if maps.ndim > 2:
+            maps = F.adaptive_avg_pool3d(maps, 1) if maps.ndim == 5 else \
+                maps.flatten(2).mean(-1, keepdim=True)
+        return maps.flatten(1)
+
+    def forward(self,
+                inputs: torch.Tensor,
+                data_samples: Optional[SampleList] = None,
+                mode: str = 'tensor') -> Union[Dict, SampleList, torch.Tensor]:
+        if mode == 'tensor':
+            return self.extract_feat(inputs)
+        num_clips = inputs.shape[1] if inputs.ndim == 6 else 1
+        feats = self.extract_feat(inputs)
+        if mode == 'loss':
+            return self.head.loss(feats, data_samples)
+        if mode == 'predict':
+            feats = feats.view(-1, num_clips, feats.shape[-1]).mean(1)
+            return self.head.predict(feats, data_samples)
+        raise RuntimeError(f'Invalid mode "{mode}": expected "tensor", '
+                           '"loss" or "predict"')
