@@ -1,0 +1,71 @@
+"""Shared fixtures: tiny real mp4 videos written with PyAV and a tiny TAC
+config that trains on them in seconds."""
+import os.path as osp
+import socket
+
+import numpy as np
+import pytest
+
+from tsptools.datasets.synthactions.writer import write_video
+
+REPO_ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
+TAC_CONFIG = osp.join(
+    REPO_ROOT, 'configs', 'tac',
+    'tac_r2plus1d-18-w16_scratch-pre_2xb8-16x2-8e_synthactions-small.py')
+
+
+def moving_square_frames(num_frames, label, height=32, width=32, seed=0):
+    """A bright square on a dark background; class 0 moves horizontally,
+    class 1 vertically. Frame ``t`` carries ``t`` as the grey level
+    ``20 + 4 t`` of its bottom-left 8x8 block so that tests can tell which
+    frame was decoded."""
+    rng = np.random.default_rng(seed)
+    frames = np.full((num_frames, height, width, 3), 30, np.uint8)
+    frames += rng.integers(0, 20, size=(1, height, width, 1), dtype=np.uint8)
+    for t in range(num_frames):
+        offset = int(8 + 6 * np.sin(t / 3))
+        y, x = (12, offset) if label == 0 else (offset, 12)
+        frames[t, y:y + 8, x:x + 8] = 220
+        frames[t, -8:, :8] = min(20 + 4 * t, 255)
+    return frames
+
+
+@pytest.fixture(scope='session')
+def trimmed_set(tmp_path_factory):
+    """8 trimmed videos (2 classes, 40 frames, 32x32) and their lists."""
+    root = tmp_path_factory.mktemp('trimmed')
+    (root / 'videos').mkdir()
+    lines = []
+    for i in range(8):
+        label = i % 2
+        name = f'cls{label}_{i}.mp4'
+        write_video(str(root / 'videos' / name),
+                    moving_square_frames(40, label, seed=i))
+        lines.append(f'{name} {label}')
+    (root / 'train_list.txt').write_text('\n'.join(lines[:6]) + '\n')
+    (root / 'val_list.txt').write_text('\n'.join(lines[6:]) + '\n')
+    return root
+
+
+def tiny_tac_options(root):
+    """``--cfg-options`` that point the SynthActions TAC config at
+    ``trimmed_set`` and shrink the model and inputs."""
+    return [
+        f'train_dataloader.dataset.ann_file={root}/train_list.txt',
+        f'train_dataloader.dataset.data_prefix.video={root}/videos',
+        f'val_dataloader.dataset.ann_file={root}/val_list.txt',
+        f'val_dataloader.dataset.data_prefix.video={root}/videos',
+        'test_dataloader.dataset.ann_file=' f'{root}/val_list.txt',
+        f'test_dataloader.dataset.data_prefix.video={root}/videos',
+        'train_dataloader.batch_size=2', 'val_dataloader.batch_size=2',
+        'train_dataloader.num_workers=0', 'val_dataloader.num_workers=0',
+        'test_dataloader.num_workers=0',
+        'model.backbone.base_channels=4', 'model.head.in_channels=32',
+        'model.head.num_classes=2', 'default_hooks.logger.interval=1',
+    ]
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(('127.0.0.1', 0))
+        return sock.getsockname()[1]
