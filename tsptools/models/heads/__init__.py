@@ -1,3 +1,4 @@
 from .tac_head import TACHead
+from .tsp_head import TSPHead
 
-__all__ = ['TACHead']
+__all__ = ['TACHead', 'TSPHead']
