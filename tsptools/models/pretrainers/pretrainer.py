@@ -6,7 +6,7 @@ from mmengine.model import BaseModel
 from mmengine.structures import BaseDataElement
 
 from tsptools.registry import MODELS
-from ..utils import build_scoped_model
+from ..utils import build_scoped_model, load_submodule_checkpoint
 
 SampleList = List[BaseDataElement]
 
@@ -34,8 +34,13 @@ class Pretrainer(BaseModel):
         head (dict): pretext head config.
         data_preprocessor (dict, optional): e.g.
             ``dict(type='mmaction.ActionDataPreprocessor', ...)``.
-        init_cfg (dict, optional): mmengine initialisation config, e.g.
-            ``dict(type='Pretrained', checkpoint=PATH)``.
+        init_cfg (dict, optional): mmengine initialisation config. To start
+            from another encoder (Kinetics TAC weights, a SynthActions TAC
+            run), use ``dict(type='Pretrained', checkpoint=PATH,
+            prefix='backbone.')``: only the backbone is loaded (keys
+            ``backbone.*`` of the checkpoint) and the heads keep their own
+            initialisation, as in the official TSP code. Without ``prefix``
+            the whole model is loaded (mmengine's behaviour).
     """
 
     def __init__(self,
@@ -47,6 +52,18 @@ class Pretrainer(BaseModel):
             data_preprocessor=data_preprocessor, init_cfg=init_cfg)
         self.backbone = build_scoped_model(backbone)
         self.head = MODELS.build(head)
+
+    def init_weights(self) -> None:
+        """Initialise children, then load ``Pretrained`` weights with a
+        ``prefix`` into the sub-module that the prefix names."""
+        cfgs = self.init_cfg if isinstance(self.init_cfg, list) else \
+            [self.init_cfg] if self.init_cfg else []
+        partial = [c for c in cfgs
+                   if c.get('type') == 'Pretrained' and c.get('prefix')]
+        self.init_cfg = [c for c in cfgs if c not in partial] or None
+        super().init_weights()
+        for cfg in partial:
+            load_submodule_checkpoint(self, cfg['checkpoint'], cfg['prefix'])
 
     def extract_feat(self, inputs: torch.Tensor) -> torch.Tensor:
         """Clip features of ``inputs``.
