@@ -13,14 +13,10 @@ import json
 
 import pytest
 
-from tsptools.datasets.tsp_segments import (BACKGROUND, CSV_COLUMNS,
-                                            FOREGROUND, background_segments,
-                                            clip_duration, clip_segment,
-                                            filter_segments,
-                                            load_label_mapping, make_segments,
-                                            read_activitynet_json,
-                                            read_metadata_csv, read_tsp_csv,
-                                            write_tsp_csv)
+from tsptools.datasets.tsp_segments import (
+    BACKGROUND, CSV_COLUMNS, FOREGROUND, background_segments, clip_duration,
+    clip_segment, filter_segments, load_label_mapping, make_segments,
+    read_activitynet_json, read_metadata_csv, read_tsp_csv, write_tsp_csv)
 
 ACTIONS = [(1.0, 3.0, 'A'), (2.5, 5.0, 'B'), (9.5, 12.0, 'A')]
 CLIP = 16 / 15
@@ -61,7 +57,7 @@ def test_background_segments_edge_cases():
     # unsorted, nested and touching actions merge; outside ones are ignored
     actions = [(6, 8), (2, 4), (2.5, 3), (4, 5), (11, 12), (-3, -1)]
     assert background_segments(actions, 10) == [(0.0, 2.0), (5.0, 6.0),
-                                                 (8.0, 10.0)]
+                                                (8.0, 10.0)]
     assert clip_segment((-1, 12), 10) == (0.0, 10.0)
 
 
@@ -78,8 +74,7 @@ def test_clip_duration():
 def test_make_segments_example():
     records, stats = make_segments([_video()])
     # actions as annotated (not clipped), then the background gaps
-    assert _pairs(records) == [(1.0, 3.0), (2.5, 5.0), (9.5, 12.0),
-                               (5.0, 9.5)]
+    assert _pairs(records) == [(1.0, 3.0), (2.5, 5.0), (9.5, 12.0), (5.0, 9.5)]
     assert [r['label'] for r in records] == ['A', 'B', 'A', '']
     assert [r['region'] for r in records] == [FOREGROUND] * 3 + [BACKGROUND]
     assert stats == dict(
@@ -102,10 +97,12 @@ def test_make_segments_order():
     # [2.5, 4] (1.5 s, kept).
     videos = [_video('v1'), _video('v2', 4.0, [(1.0, 2.5, 'B')])]
     records, stats = make_segments(videos)
-    assert [(r['video_name'], r['label']) for r in records] == [
-        ('v1', 'A'), ('v1', 'B'), ('v1', 'A'), ('v2', 'B'), ('v1', ''),
-        ('v2', '')
-    ]
+    assert [(r['video_name'], r['label']) for r in records] == [('v1', 'A'),
+                                                                ('v1', 'B'),
+                                                                ('v1', 'A'),
+                                                                ('v2', 'B'),
+                                                                ('v1', ''),
+                                                                ('v2', '')]
     assert _pairs(records)[4:] == [(5.0, 9.5), (2.5, 4.0)]
     assert stats['short_gaps'] == 2
 
@@ -194,27 +191,33 @@ HEADER = ','.join(CSV_COLUMNS) + '\n'
 
 def test_read_tsp_csv_errors(tmp_path):
     bad = _write(tmp_path / 'cols.csv', 'video-name,t-start\nv,1\n')
-    with pytest.raises(ValueError, match=r'cols\.csv: missing column\(s\) '
-                       r't-end, action-label'):
+    with pytest.raises(
+            ValueError,
+            match=r'cols\.csv: missing column\(s\) '
+            r't-end, action-label'):
         read_tsp_csv(bad)
-    bad = _write(tmp_path / 'order.csv',
-                 HEADER + 'v,1,3,A,10,v.mp4,30,300,Action\n'
-                 'v,5,4,A,10,v.mp4,30,300,Action\n')
-    with pytest.raises(ValueError, match=r'order\.csv, line 3: segment ends '
-                       'before it starts'):
+    bad = _write(
+        tmp_path / 'order.csv', HEADER + 'v,1,3,A,10,v.mp4,30,300,Action\n'
+        'v,5,4,A,10,v.mp4,30,300,Action\n')
+    with pytest.raises(
+            ValueError,
+            match=r'order\.csv, line 3: segment ends '
+            'before it starts'):
         read_tsp_csv(bad)
     bad = _write(tmp_path / 'num.csv',
                  HEADER + 'v,one,3,A,10,v.mp4,30,300,Action\n')
-    with pytest.raises(ValueError, match=r'num\.csv, line 2: t-start is not '
-                       "a number: 'one'"):
+    with pytest.raises(
+            ValueError,
+            match=r'num\.csv, line 2: t-start is not '
+            "a number: 'one'"):
         read_tsp_csv(bad)
     bad = _write(tmp_path / 'nan.csv',
                  HEADER + 'v,nan,3,A,10,v.mp4,30,300,Action\n')
     with pytest.raises(ValueError, match='not finite'):
         read_tsp_csv(bad)
-    bad = _write(tmp_path / 'video.csv',
-                 HEADER + 'v,1,3,A,10,v.mp4,30,300,Action\n'
-                 'v,4,5,A,11,v.mp4,30,300,Action\n')
+    bad = _write(
+        tmp_path / 'video.csv', HEADER + 'v,1,3,A,10,v.mp4,30,300,Action\n'
+        'v,4,5,A,11,v.mp4,30,300,Action\n')
     with pytest.raises(ValueError, match=r'video\.csv, line 3: video .v. has'):
         read_tsp_csv(bad)
     with pytest.raises(ValueError, match='empty file'):
@@ -228,8 +231,9 @@ def test_read_tsp_csv_errors(tmp_path):
 
 
 def test_read_metadata_csv(tmp_path):
-    path = _write(tmp_path / 'meta.csv', 'filename,video-duration,fps,'
-                  'video-frames\nv_a.mp4,12.5,30,375\n')
+    path = _write(
+        tmp_path / 'meta.csv', 'filename,video-duration,fps,'
+        'video-frames\nv_a.mp4,12.5,30,375\n')
     assert read_metadata_csv(path) == {
         'v_a.mp4': dict(duration=12.5, fps=30.0, total_frames=375)
     }
@@ -262,8 +266,8 @@ def test_read_activitynet_json(tmp_path):
         tmp_path,
         dict(
             a=_entry(anns=ACTIONS),
-            b=_entry('validation', 20.0, [(1, 2, 'C')], fps=25,
-                     num_frames=499),
+            b=_entry(
+                'validation', 20.0, [(1, 2, 'C')], fps=25, num_frames=499),
             c=_entry(filename='sub/c.avi')))
     videos, info = read_activitynet_json(path, subset='training')
     assert [v['video_name'] for v in videos] == ['a', 'c']
@@ -297,12 +301,15 @@ def test_read_activitynet_json_metadata(tmp_path):
 
 def test_read_activitynet_json_errors(tmp_path):
     path = _anet(tmp_path, dict(a=_entry(anns=[(5, 4, 'A')])))
-    with pytest.raises(ValueError, match=r"ann\.json, video 'a', annotation "
-                       '0: segment ends before it starts'):
+    with pytest.raises(
+            ValueError,
+            match=r"ann\.json, video 'a', annotation "
+            '0: segment ends before it starts'):
         read_activitynet_json(path)
     path = _anet(tmp_path, dict(a=dict(annotations=[])), 'nodur.json')
-    with pytest.raises(ValueError, match=r"nodur\.json, video 'a': no "
-                       '"duration"'):
+    with pytest.raises(
+            ValueError, match=r"nodur\.json, video 'a': no "
+            '"duration"'):
         read_activitynet_json(path)
     path = _anet(tmp_path, dict(a=_entry(anns=[(1, 2, '')])), 'nolabel.json')
     with pytest.raises(ValueError, match='empty "label"'):
@@ -324,6 +331,7 @@ def test_load_label_mapping(tmp_path):
     with pytest.raises(ValueError, match='duplicate'):
         load_label_mapping(['x', 'x'])
     path.write_text('{"a": 1}')
-    with pytest.raises(ValueError, match='map.json: a label mapping is a '
-                       'JSON list'):
+    with pytest.raises(
+            ValueError, match='map.json: a label mapping is a '
+            'JSON list'):
         load_label_mapping(str(path))

@@ -20,17 +20,21 @@ Clip start = t_start + u * (t_end - t_start - 16/15):
       [5, 9.5]: 5, 5.8583.., 6.7166.., 7.575, 8.4333..
 """
 import json
+import logging
 import pickle
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+from mmengine.logging import MMLogger
+
 from tsptools.datasets.tsp_segments import CSV_COLUMNS
 from tsptools.datasets.untrimmed_video_dataset import UntrimmedVideoDataset
 from tsptools.registry import DATASETS
 
-OFFICIAL = Path(__file__).parents[2].parent / 'shared' / 'data' / 'tsp_official'
+OFFICIAL = Path(
+    __file__).parents[2].parent / 'shared' / 'data' / 'tsp_official'
 CLIP = 16 / 15
 ACTIONS = [(1.0, 3.0, 'A'), (2.5, 5.0, 'B'), (9.5, 12.0, 'A')]
 TEST_STARTS = [
@@ -39,6 +43,26 @@ TEST_STARTS = [
     [5.0, 5 + 103 / 120, 5 + 103 / 60, 5 + 103 / 40, 9.5 - CLIP],
 ]
 SEGMENTS = [[1.0, 3.0], [2.5, 5.0], [5.0, 9.5]]
+
+
+class _Lines(logging.Handler):
+
+    def __init__(self):
+        super().__init__()
+        self.lines = []
+
+    def emit(self, record):
+        self.lines.append(record.getMessage())
+
+
+@pytest.fixture
+def log_lines():
+    """Messages logged through ``print_log(..., logger='current')``."""
+    logger = MMLogger.get_current_instance()
+    handler = _Lines()
+    logger.addHandler(handler)
+    yield handler.lines
+    logger.removeHandler(handler)
 
 
 def _json(tmp_path, database=None, name='ann.json'):
@@ -59,8 +83,8 @@ def _json(tmp_path, database=None, name='ann.json'):
 
 def _csv(tmp_path, rows, name='gt.csv'):
     path = tmp_path / name
-    path.write_text(','.join(CSV_COLUMNS) + '\n' + ''.join(
-        ','.join(map(str, r)) + '\n' for r in rows))
+    path.write_text(','.join(CSV_COLUMNS) + '\n' +
+                    ''.join(','.join(map(str, r)) + '\n' for r in rows))
     return str(path)
 
 
@@ -97,9 +121,8 @@ def test_segments_and_test_mode_clips(tmp_path):
         assert info['region_label'] == [0, 0, 1][seg]
         assert info['filename'] == '/data/videos/vid.mp4'
         assert info['video_name'] == 'vid'
-        assert (info['fps'], info['total_frames'], info['duration']) == (30.0,
-                                                                         300,
-                                                                         10.0)
+        assert (info['fps'], info['total_frames'],
+                info['duration']) == (30.0, 300, 10.0)
         assert 'gvf' not in info
     # the epoch does not move test-mode clips
     ds.set_epoch(3)
@@ -120,7 +143,8 @@ def test_training_clips_reproducible(tmp_path):
         info = ds.get_data_info(idx)
         assert info['clip_start'] == pytest.approx(SEGMENTS[seg][0] +
                                                    u * spans[seg])
-        assert SEGMENTS[seg][0] <= info['clip_start'] <= SEGMENTS[seg][1] - CLIP
+        t_start, t_end = SEGMENTS[seg]
+        assert t_start <= info['clip_start'] <= t_end - CLIP
         starts.append(info['clip_start'])
     # same seed, epoch and idx: same clip, in another instance ("rank") and
     # in a pickled copy ("worker")
@@ -174,8 +198,8 @@ def test_min_background_and_clip_options(tmp_path):
         vid=dict(
             duration=10.0,
             fps=10,
-            annotations=[dict(segment=[a, b], label=l) for a, b, l in ACTIONS
-                         ]))
+            annotations=[dict(segment=[a, b], label=l)
+                         for a, b, l in ACTIONS]))
     ds = _dataset(
         tmp_path,
         ann_file=_json(tmp_path, database, 'fps10.json'),
@@ -192,8 +216,10 @@ def test_region_mapping_paper_convention(tmp_path):
     # The paper writes y^r = 1 for foreground: reverse the mapping.
     ds = _dataset(tmp_path, region_label_mapping=['No action', 'Action'])
     assert [ds[i]['region_label'] for i in (0, 5, 10)] == [1, 1, 0]
-    with pytest.raises(ValueError, match=r"temporal region 'Action' is not "
-                       'in the region mapping'):
+    with pytest.raises(
+            ValueError,
+            match=r"temporal region 'Action' is not "
+            'in the region mapping'):
         _dataset(tmp_path, region_label_mapping=['fg', 'bg'])
 
 
@@ -209,11 +235,12 @@ def test_csv_input_and_label_mapping(tmp_path):
     mapping = tmp_path / 'classes.json'
     mapping.write_text('["B", "A"]')
     ds = _dataset(
-        tmp_path, ann_file=_csv(tmp_path, rows), action_label_mapping=str(
-            mapping), test_mode=True)
+        tmp_path,
+        ann_file=_csv(tmp_path, rows),
+        action_label_mapping=str(mapping),
+        test_mode=True)
     assert len(ds) == 4 * 5
-    assert [ds[i * 5]['segment'] for i in range(4)] == [[1.0, 3.0],
-                                                        [2.5, 5.0],
+    assert [ds[i * 5]['segment'] for i in range(4)] == [[1.0, 3.0], [2.5, 5.0],
                                                         [5.0, 9.5],
                                                         [0.5, 20.0]]
     assert [ds[i * 5]['action_label'] for i in range(4)] == [0, 1, -1, 0]
@@ -231,15 +258,20 @@ def test_unknown_label_is_an_error(tmp_path):
     mapping.write_text('["A"]')
     rows = [_row('v1', 1.0, 3.0, 'A'), _row('v1', 4.0, 9.0, 'Zumba')]
     csv_file = _csv(tmp_path, rows, 'zumba.csv')
-    with pytest.raises(ValueError, match=r"zumba\.csv \(zumba\.csv, line 3\):"
-                       r" action label 'Zumba' is not in .*classes\.json"):
-        _dataset(tmp_path, ann_file=csv_file, action_label_mapping=str(mapping))
-    with pytest.raises(ValueError, match=r"ann\.json.*video 'vid'.*action "
-                       r"label 'B' is not in"):
+    with pytest.raises(
+            ValueError,
+            match=r"zumba\.csv \(zumba\.csv, line 3\):"
+            r" action label 'Zumba' is not in .*classes\.json"):
+        _dataset(
+            tmp_path, ann_file=csv_file, action_label_mapping=str(mapping))
+    with pytest.raises(
+            ValueError,
+            match=r"ann\.json.*video 'vid'.*action "
+            r"label 'B' is not in"):
         _dataset(tmp_path, action_label_mapping=str(mapping))
 
 
-def test_json_subset_metadata_and_fps(tmp_path, capsys):
+def test_json_subset_metadata_and_fps(tmp_path, log_lines):
     database = dict(
         a=dict(
             subset='training',
@@ -254,6 +286,7 @@ def test_json_subset_metadata_and_fps(tmp_path, capsys):
     # b: [0, 4] and background [4, 8]
     assert [ds[i]['segment'] for i in (0, 5)] == [[0.0, 4.0], [4.0, 8.0]]
     assert ds[0]['fps'] == 30.0  # default, with a warning
+    assert any('assuming 30 fps' in line for line in log_lines)
     meta = tmp_path / 'meta.csv'
     meta.write_text('filename,video-duration,fps,video-frames\n'
                     'v_a.mp4,11.0,25,275\n')
@@ -263,9 +296,11 @@ def test_json_subset_metadata_and_fps(tmp_path, capsys):
         metadata_file=str(meta),
         filename_tmpl='v_{}.mp4',
         test_mode=True)
+    assert any('1 videos of' in line and 'are skipped (e.g. b)' in line
+               for line in log_lines)
     # b is not in the metadata: skipped; a: [2, 6], gaps [0, 2] and [6, 11]
     assert [ds[i]['segment'] for i in (0, 5, 10)] == [[2.0, 6.0], [0.0, 2.0],
-                                                       [6.0, 11.0]]
+                                                      [6.0, 11.0]]
     assert (ds[0]['fps'], ds[0]['total_frames'],
             ds[0]['duration']) == (25.0, 275, 11.0)
     assert ds[0]['filename'] == '/data/videos/v_a.mp4'
@@ -277,12 +312,12 @@ def test_json_subset_metadata_and_fps(tmp_path, capsys):
 
 def _counts(ds):
     labels = [ds.get_data_info(i)['action_label'] for i in range(len(ds))]
-    return sum(label >= 0 for label in labels), sum(label < 0 for label in labels)
+    return sum(label >= 0 for label in labels), sum(label < 0
+                                                    for label in labels)
 
 
 def test_balance(tmp_path):
-    # 3 action segments, 1 background segment ([5, 9.5] of 'vid' ... here a
-    # CSV: actions [0, 2], [2, 4], [4, 6], background [6, 10])
+    # 3 action segments [0, 2], [2, 4], [4, 6] and 1 background [6, 10]
     rows = [
         _row('v', 0.0, 2.0, 'A'),
         _row('v', 2.0, 4.0, 'A'),
@@ -302,7 +337,8 @@ def test_balance(tmp_path):
         assert 3 in order
         picked.append(int(order[order != 3][0]))
         expected = np.sort(
-            np.random.default_rng([0, epoch]).choice([0, 1, 2], 1,
+            np.random.default_rng([0, epoch]).choice([0, 1, 2],
+                                                     1,
                                                      replace=False))
         assert picked[-1] == expected[0]
     assert len(set(picked)) > 1  # the draw changes with the epoch
@@ -349,8 +385,10 @@ def test_gvf_missing_video(tmp_path):
     ann = _csv(tmp_path, rows)
     npz = tmp_path / 'partial.npz'
     np.savez(npz, v1=np.zeros(4))
-    with pytest.raises(KeyError, match=r"partial\.npz: no global video "
-                       r"feature for video 'v2' \(1 of 2"):
+    with pytest.raises(
+            ValueError,
+            match=r"partial\.npz: no global video "
+            r"feature for video 'v2' \(1 of 2"):
         _dataset(tmp_path, ann_file=ann, gvf_file=str(npz))
     clips = tmp_path / 'clips.npz'
     np.savez(clips, v1=np.zeros((7, 4)), v2=np.zeros((7, 4)))
@@ -358,9 +396,9 @@ def test_gvf_missing_video(tmp_path):
         _dataset(tmp_path, ann_file=ann, gvf_file=str(clips))
 
 
-def test_start_up_log(tmp_path, capsys):
+def test_start_up_log(tmp_path, log_lines):
     _dataset(tmp_path)
-    out = capsys.readouterr().out
+    out = '\n'.join(log_lines)
     assert ('ann.json: 1 videos, 2 fg segments, 1 bg segments, 3 segments x '
             '5 clips = 15 samples (train mode)') in out
     assert ('dropped 1 of 4 segments: 1 fg + 0 bg shorter than one clip '
@@ -378,9 +416,10 @@ OFFICIAL_FILES = [
 
 
 @pytest.mark.skipif(
-    not OFFICIAL.is_dir(), reason=f'official TSP files not found in {OFFICIAL}')
+    not OFFICIAL.is_dir(),
+    reason=f'official TSP files not found in {OFFICIAL}')
 @pytest.mark.parametrize('name,prefix,segments,groups', OFFICIAL_FILES)
-def test_official_csv_loads(name, prefix, segments, groups, capsys):
+def test_official_csv_loads(name, prefix, segments, groups, log_lines):
     ds = UntrimmedVideoDataset(
         ann_file=str(OFFICIAL / f'{name}_tsp_groundtruth.csv'),
         data_prefix=dict(video='videos'),
@@ -390,7 +429,7 @@ def test_official_csv_loads(name, prefix, segments, groups, capsys):
             OFFICIAL / f'{prefix}_temporal_region_label_mapping.json'),
         test_mode=True)
     assert len(ds) == segments * 5
-    out = capsys.readouterr().out
+    out = '\n'.join(log_lines)
     assert f'{groups[0]} fg segments, {groups[1]} bg segments' in out
     assert f'= {segments * 5} samples' in out
     first = ds[0]
@@ -398,3 +437,21 @@ def test_official_csv_loads(name, prefix, segments, groups, capsys):
     last = ds[len(ds) - 1]
     assert last['region_label'] == 1 and last['action_label'] == -1
     assert first['filename'].startswith('videos/')
+
+
+def test_json_options_ignored_for_csv(tmp_path, log_lines):
+    ann = _csv(tmp_path, [_row('v', 1.0, 3.0, 'A')])
+    ds = _dataset(tmp_path, ann_file=ann, subset='training', fps=25)
+    assert len(ds) == 5 and ds[0]['fps'] == 30.0
+    assert any('subset, fps only apply to JSON annotations' in line
+               for line in log_lines)
+
+
+def test_regions_keep_only_foreground_for_tac_on_target(tmp_path):
+    ds = _dataset(tmp_path, test_mode=True, regions=('Action', ))
+    # the two action segments [1,3] and [2.5,5]; the gap [5, 9.5] is gone
+    assert len(ds) == 10
+    assert {ds[i]['region_label'] for i in range(10)} == {0}
+    assert [ds[i]['action_label'] for i in (0, 5)] == [0, 1]
+    with pytest.raises(ValueError, match="'Background'"):
+        _dataset(tmp_path, regions=('Background', ))
