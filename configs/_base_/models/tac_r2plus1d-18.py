@@ -9,6 +9,7 @@ model = dict(
         pretrained2d=False,
         base_channels=64,
         norm_eval=False,
+        frozen_stages=-1,  # TSP configs set 0 (frozen stem)
         conv_cfg=dict(type='Conv2plus1d'),
         norm_cfg=dict(type='BN3d', requires_grad=True, eps=1e-3),
         act_cfg=dict(type='ReLU'),

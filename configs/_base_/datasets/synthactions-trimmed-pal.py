@@ -1,0 +1,62 @@
+# PAL on the trimmed SynthActions clips (the Kinetics analogue), labels
+# ignored. Generate with:
+#   python tools/data/generate_synthetic.py data/synthactions-small --preset small
+# Reduced for CPUs: 4 clips x 8 frames per synthesized video, regions of at
+# most 3 clips (the paper's 6 of 8), 48x48 crops of the native 64x86 frames.
+data_root = 'data/synthactions-small/trimmed'
+
+synthesizer = dict(
+    type='PseudoActionPaste',
+    num_clips=4,
+    clip_len=8,
+    min_region_clips=1,
+    max_region_clips=3,
+    strides=(1, 2, 3, 4),
+    beta_range=(0.6, 1.0),
+    paste='different',
+    crop_size=48,
+    crop_scale=(0.2, 1.0),
+    flip_ratio=0.5,
+    color_jitter=dict(brightness=0.4, contrast=0.4, saturation=0.4, hue=0.1),
+    color_jitter_prob=0.8,
+    blur_prob=0.5,
+    blur_sigma=(0.1, 1.0))
+train_pipeline = [
+    dict(type='PastePseudoActions', synthesizer=synthesizer, frame_size=None),
+    dict(type='mmaction.FormatShape', input_format='NCTHW'),
+    dict(
+        type='PackPretextInputs',
+        keys=('region_a', 'region_b'),
+        meta_keys=('video_name', 'filename', 'sample_idx',
+                   'background_names', 'pal_betas', 'pal_strides')),
+]
+val_pipeline = train_pipeline
+
+train_dataloader = dict(
+    batch_size=8,
+    num_workers=1,
+    persistent_workers=False,
+    sampler=dict(type='DefaultSampler', shuffle=True),
+    dataset=dict(
+        type='PseudoActionDataset',
+        ann_file=f'{data_root}/train_list.txt',
+        data_prefix=dict(video=f'{data_root}/videos'),
+        pipeline=train_pipeline))
+val_dataloader = dict(
+    batch_size=8,
+    num_workers=1,
+    persistent_workers=False,
+    sampler=dict(type='DefaultSampler', shuffle=False),
+    dataset=dict(
+        type='PseudoActionDataset',
+        ann_file=f'{data_root}/val_list.txt',
+        data_prefix=dict(video=f'{data_root}/videos'),
+        pipeline=val_pipeline,
+        test_mode=True))
+test_dataloader = val_dataloader
+
+val_evaluator = dict(type='ContrastiveAccuracy')
+test_evaluator = val_evaluator
+
+extract_cfg = dict(
+    clip_len=8, frame_interval=2, stride=8, short_side=64, crop_size=48)

@@ -1,0 +1,41 @@
+# Baseline "TAC on the target dataset": the SynthActions TAC encoder
+# fine-tuned to classify the actions of the foreground clips of the untrimmed
+# split (no region head, no GVF), with the same schedule as TSP.
+_base_ = [
+    '../_base_/models/tac_r2plus1d-18.py',
+    '../_base_/datasets/synthactions-untrimmed-tsp.py',
+    '../_base_/schedules/tsp_sgd-6e-synthactions.py',
+    '../_base_/default_runtime.py'
+]
+
+model = dict(
+    init_cfg=dict(
+        type='Pretrained',
+        checkpoint='work_dirs/demo/tac/best.pth',
+        prefix='backbone.'),
+    backbone=dict(base_channels=16, frozen_stages=0),
+    head=dict(num_classes=10, in_channels=128))
+train_dataloader = dict(dataset=dict(regions=('Action', ), gvf_file=None,
+                                     pipeline=[
+    dict(type='DecordOpen'),
+    dict(type='SampleClip', clip_len=16, frame_interval=2),
+    dict(type='DecordReadClip'),
+    dict(type='mmaction.Resize', scale=(-1, 64)),
+    dict(type='mmaction.Flip', flip_ratio=0.5),
+    dict(type='mmaction.RandomCrop', size=56),
+    dict(type='mmaction.FormatShape', input_format='NCTHW'),
+    dict(type='PackPretextInputs', keys=('action_label', )),
+]))
+val_dataloader = dict(dataset=dict(regions=('Action', ), gvf_file=None,
+                                   pipeline=[
+    dict(type='DecordOpen'),
+    dict(type='SampleClip', clip_len=16, frame_interval=2, test_mode=True),
+    dict(type='DecordReadClip'),
+    dict(type='mmaction.Resize', scale=(-1, 64)),
+    dict(type='mmaction.CenterCrop', crop_size=56),
+    dict(type='mmaction.FormatShape', input_format='NCTHW'),
+    dict(type='PackPretextInputs', keys=('action_label', )),
+]))
+test_dataloader = val_dataloader
+val_evaluator = dict(type='ClipAccuracy', tasks=('action', ))
+test_evaluator = val_evaluator
