@@ -10,10 +10,11 @@ import numpy as np
 import pytest
 
 from tsptools.datasets.synthactions import (FPS, MAX_CLASSES, MIN_BACKGROUND,
-                                            SynthVideo, class_names,
-                                            count_frames,
+                                            MOTION_NAMES, SynthVideo,
+                                            class_names, count_frames,
                                             generate_synthactions,
-                                            get_preset, write_video)
+                                            get_preset, motion_id,
+                                            write_video)
 from tsptools.datasets.synthactions.plan import plan_trimmed, plan_untrimmed
 from tsptools.datasets.synthactions.writer import partial_path
 from tsptools.datasets.tsp_segments import background_segments
@@ -107,7 +108,9 @@ def test_label_mappings_match_official_layout(tiny):
     assert region == '["Action",\n "No action"]'
     action = (root / ANN / 'synthactions_action_label_mapping.json')
     assert json.loads(action.read_text()) == meta['classes']
-    assert action.read_text().startswith('["circle",\n "zigzag",\n')
+    # sorted, as the official mappings
+    assert action.read_text().startswith('["bounce",\n "circle",\n')
+    assert meta['classes'] == sorted(meta['classes'])
     index = json.loads((root / ANN / 'class_index.json').read_text())
     assert index == {name: i for i, name in enumerate(meta['classes'])}
 
@@ -213,8 +216,8 @@ def test_same_seed_same_dataset_whatever_the_workers(tiny, tiny_again):
     files = list_files(root_a)
     assert files == list_files(tiny_again)
     for rel in files:
-        assert (root_a / rel).read_bytes() == (tiny_again / rel).read_bytes(), \
-            rel
+        same = (root_a / rel).read_bytes() == (tiny_again / rel).read_bytes()
+        assert same, rel
     video = osp.join('untrimmed', 'videos', 'v_000000.mp4')
     np.testing.assert_array_equal(decode(root_a / video),
                                   decode(tiny_again / video))
@@ -222,7 +225,8 @@ def test_same_seed_same_dataset_whatever_the_workers(tiny, tiny_again):
 
 def test_other_seed_other_dataset(tiny, other_seed):
     root_a, _ = tiny
-    for name in ('synthactions.json', 'synthactions_train_tsp_groundtruth.csv'):
+    for name in ('synthactions.json',
+                 'synthactions_train_tsp_groundtruth.csv'):
         assert (root_a / ANN / name).read_text() != \
             (other_seed / ANN / name).read_text()
     a = decode(root_a / 'untrimmed' / 'videos' / 'v_000000.mp4')
@@ -284,11 +288,16 @@ def test_plans_cover_every_class_in_every_subset(preset, num_classes):
 
 
 def test_class_names():
-    names = class_names(12)
-    assert names[:3] == ['circle', 'zigzag', 'bounce'] and len(set(names)) == 12
-    assert class_names(10) == names[:10]
+    assert class_names(10) == [
+        'bounce', 'circle', 'diagonal_sweep', 'figure_eight', 'jump',
+        'pulse', 'shake', 'spin', 'zigzag', 'zoom'
+    ]
+    assert class_names(12) == sorted(class_names(10) + ['blink', 'sway'])
+    assert MOTION_NAMES[12] == 'circle+zigzag'
+    assert set(class_names(13)) == set(MOTION_NAMES[:13])
     many = class_names(MAX_CLASSES)
-    assert len(set(many)) == MAX_CLASSES and many[12] == 'circle+zigzag'
+    assert len(set(many)) == MAX_CLASSES
+    assert all(MOTION_NAMES[motion_id(n)] == n for n in many)
     with pytest.raises(ValueError):
         class_names(MAX_CLASSES + 1)
 
@@ -299,9 +308,10 @@ def changed_pixels(a, b):
 
 
 def test_motion_not_appearance_defines_the_class():
-    """Same video generator, different labels: identical frames before the
+    """Same video generator, different motions: identical frames before the
     action (appearance does not depend on the class), a changed regime during
-    it, and different motions for different classes."""
+    it, and different motions for different classes (ids 0-11: the 12 base
+    programs)."""
     height, width, n = 64, 86, 75
     key = [5, 5]
     plain = SynthVideo(np.random.default_rng(key), height, width, n, [])
