@@ -51,8 +51,9 @@ def tiny_tac_options(root):
     """``--cfg-options`` that point the SynthActions TAC config at
     ``trimmed_set`` and shrink the model and inputs."""
     return [
-        f'train_dataloader.dataset.ann_file={root}/train_list.txt',
-        f'train_dataloader.dataset.data_prefix.video={root}/videos',
+        f'train_dataloader.dataset.dataset.ann_file={root}/train_list.txt',
+        f'train_dataloader.dataset.dataset.data_prefix.video={root}/videos',
+        'train_dataloader.dataset.times=1',
         f'val_dataloader.dataset.ann_file={root}/val_list.txt',
         f'val_dataloader.dataset.data_prefix.video={root}/videos',
         'test_dataloader.dataset.ann_file=' f'{root}/val_list.txt',

@@ -5,7 +5,7 @@
 _base_ = [
     '../_base_/models/tac_r2plus1d-18.py',
     '../_base_/datasets/synthactions-trimmed.py',
-    '../_base_/schedules/sgd_cosine.py',
+    '../_base_/schedules/adamw_cosine-8e.py',
     '../_base_/default_runtime.py',
 ]
 

@@ -14,7 +14,8 @@ from tests.conftest import REPO_ROOT, TAC_CONFIG, free_port, tiny_tac_options
 # training, no dropout) so that a resumed run must equal an uninterrupted one.
 DETERMINISTIC_CONFIG = f"""
 _base_ = ['{TAC_CONFIG}']
-train_dataloader = dict(dataset=dict(pipeline={{{{_base_.val_pipeline}}}}))
+train_dataloader = dict(
+    dataset=dict(dataset=dict(pipeline={{{{_base_.val_pipeline}}}})))
 model = dict(head=dict(dropout_ratio=0.0))
 """
 

@@ -21,8 +21,8 @@ RESUME=()
 if ls "$WORK/tac"/epoch_*.pth >/dev/null 2>&1; then RESUME=(--resume); fi
 PORT=${PORT:-29517} bash tools/dist_train.sh "$TAC_CFG" "$NPROC" \
     --work-dir "$WORK/tac" "${RESUME[@]}" \
-    --cfg-options "train_dataloader.dataset.ann_file=$DATA/trimmed/train_list.txt" \
-    "train_dataloader.dataset.data_prefix.video=$DATA/trimmed/videos" \
+    --cfg-options "train_dataloader.dataset.dataset.ann_file=$DATA/trimmed/train_list.txt" \
+    "train_dataloader.dataset.dataset.data_prefix.video=$DATA/trimmed/videos" \
     "val_dataloader.dataset.ann_file=$DATA/trimmed/val_list.txt" \
     "val_dataloader.dataset.data_prefix.video=$DATA/trimmed/videos"
 

@@ -36,12 +36,16 @@ train_dataloader = dict(
     num_workers=1,
     persistent_workers=False,
     sampler=dict(type='DefaultSampler', shuffle=True),
+    # each 4 s clip gives two random 1 s clips per epoch
     dataset=dict(
-        type='TrimmedVideoDataset',
-        ann_file=f'{data_root}/train_list.txt',
-        data_prefix=dict(video=f'{data_root}/videos'),
-        num_classes=num_classes,
-        pipeline=train_pipeline))
+        type='RepeatDataset',
+        times=2,
+        dataset=dict(
+            type='TrimmedVideoDataset',
+            ann_file=f'{data_root}/train_list.txt',
+            data_prefix=dict(video=f'{data_root}/videos'),
+            num_classes=num_classes,
+            pipeline=train_pipeline)))
 val_dataloader = dict(
     batch_size=8,
     num_workers=1,
