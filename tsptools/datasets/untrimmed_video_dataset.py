@@ -336,6 +336,14 @@ class UntrimmedVideoDataset(BaseDataset):
              f'video; {stats["videos_total"] - stats["videos"]} videos left '
              'without segments')
 
+    def video_files(self) -> Dict[str, str]:
+        """``{video_name: filename}`` of the videos of the dataset."""
+        videos = {}
+        for i in range(self._num_segments()):
+            info = BaseDataset.get_data_info(self, i)
+            videos.setdefault(info['video_name'], info['filename'])
+        return videos
+
     def load_gvf(self,
                  gvf_file: str,
                  videos: Optional[Dict[str, str]] = None) -> None:
@@ -350,10 +358,7 @@ class UntrimmedVideoDataset(BaseDataset):
                 of the dataset.
         """
         if videos is None:
-            videos = {}
-            for i in range(self._num_segments()):
-                info = BaseDataset.get_data_info(self, i)
-                videos.setdefault(info['video_name'], info['filename'])
+            videos = self.video_files()
         ext = osp.splitext(gvf_file)[1].lower()
         if ext not in ('.h5', '.hdf5', '.npz'):
             raise ValueError(f'{gvf_file}: a GVF file must be .h5, .hdf5 or '

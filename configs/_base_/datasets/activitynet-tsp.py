@@ -71,3 +71,16 @@ test_dataloader = val_dataloader
 
 val_evaluator = dict(type='ClipAccuracy', tasks=('action', 'region'))
 test_evaluator = val_evaluator
+
+# Feature extraction / GVF settings (tools/extract_features.py,
+# tools/precompute_gvf.py): official TSP extraction, centre crop 112 after
+# resizing the short side to 128; clip starts every 16 sampled frames
+# (16 for the ActivityNet releases, 1 for THUMOS14).
+extract_cfg = dict(
+    clip_len=clip_len,
+    frame_interval=frame_interval,
+    stride=16,
+    short_side=128,
+    crop_size=112,
+    batch_size=32,
+    num_workers=4)

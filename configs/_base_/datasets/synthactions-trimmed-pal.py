@@ -1,6 +1,7 @@
 # PAL on the trimmed SynthActions clips (the Kinetics analogue), labels
 # ignored. Generate with:
-#   python tools/data/generate_synthetic.py data/synthactions-small --preset small
+#   python tools/data/generate_synthetic.py data/synthactions-small \
+#       --preset small
 # Reduced for CPUs: 4 clips x 4 frames per synthesized video (the paper: 8 x
 # 8), regions of at most 3 clips (the paper's 6 of 8), 32x32 crops of the
 # native 64x86 frames (blur sigma scaled down with the crop).

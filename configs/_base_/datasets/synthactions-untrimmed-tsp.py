@@ -71,3 +71,14 @@ test_dataloader = val_dataloader
 
 val_evaluator = dict(type='ClipAccuracy', tasks=('action', 'region'))
 test_evaluator = val_evaluator
+
+# Feature extraction / GVF settings (tools/extract_features.py,
+# tools/precompute_gvf.py): the same clips and resolution as training.
+extract_cfg = dict(
+    clip_len=clip_len,
+    frame_interval=frame_interval,
+    stride=16,
+    short_side=short_side,
+    crop_size=crop_size,
+    batch_size=16,
+    num_workers=1)
