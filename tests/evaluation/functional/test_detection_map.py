@@ -165,3 +165,12 @@ def test_integer_labels():
     res = run(gt, pred)
     assert res['classes'].tolist() == [3, 7]
     np.testing.assert_allclose(res['ap'][0], [0.0, 1.0])
+
+
+def test_zero_length_pair_does_not_match():
+    # Documented deviation: tIoU of two zero-length segments is 0 (the
+    # official code computes 0/0 = NaN and counts it as a match).
+    res = run([('v', 5, 5, 'a'), ('v', 0, 10, 'a')],
+              [('v', 5, 5, 0.9, 'a'), ('v', 0, 10, 0.8, 'a')])
+    # F T with 2 GT: P = 0, 1/2; R = 0, 1/2 -> AP = 1/2 * 1/2.
+    assert res['average_mAP'] == pytest.approx(0.25)

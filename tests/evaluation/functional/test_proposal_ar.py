@@ -106,7 +106,7 @@ def test_score_order_inside_a_video():
 
 def test_errors():
     with pytest.raises(ValueError, match='no proposals'):
-        average_recall_vs_num_proposals(['v'], [[0, 1]], [], np.zeros((0, 2)),
-                                         [])
+        average_recall_vs_num_proposals(['v'], [[0, 1]], [],
+                                        np.zeros((0, 2)), [])
     with pytest.raises(ValueError, match='ends before'):
         run([('v', 0, 10)], [('v', 3, 2, 1.0)])
