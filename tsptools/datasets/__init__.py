@@ -1,5 +1,11 @@
+from .boundary_synthesis_dataset import BoundarySynthesisDataset
+from .precomputed_feature_dataset import PrecomputedFeatureDataset
+from .pseudo_action_dataset import PseudoActionDataset
 from .transforms import *  # noqa: F401,F403
 from .trimmed_video_dataset import TrimmedVideoDataset
 from .untrimmed_video_dataset import UntrimmedVideoDataset
 
-__all__ = ['TrimmedVideoDataset', 'UntrimmedVideoDataset']
+__all__ = [
+    'BoundarySynthesisDataset', 'PrecomputedFeatureDataset',
+    'PseudoActionDataset', 'TrimmedVideoDataset', 'UntrimmedVideoDataset'
+]

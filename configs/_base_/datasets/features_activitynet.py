@@ -37,12 +37,15 @@ val_dataloader = dict(
     dataset=dict(**dataset_common, subset='validation', test_mode=True))
 test_dataloader = val_dataloader
 
+# Detections of classes absent from the evaluated videos are dropped: they
+# cannot change the AP of any ground-truth class (mAP averages over those).
 val_evaluator = [
-    dict(type='DetectionMAP', tiou_thresholds=tiou_thresholds),
+    dict(type='DetectionMAP', tiou_thresholds=tiou_thresholds,
+         drop_unknown_labels=True),
     dict(type='ProposalAR', max_avg_proposals=100),
 ]
 test_evaluator = [
     dict(type='DetectionMAP', tiou_thresholds=tiou_thresholds,
-         length_breakdown=True),
+         length_breakdown=True, drop_unknown_labels=True),
     dict(type='ProposalAR', max_avg_proposals=100),
 ]

@@ -54,12 +54,15 @@ test_dataloader = dict(
         subset='testing',
         test_mode=True))
 
+# Detections of classes absent from the evaluated videos are dropped: they
+# cannot change the AP of any ground-truth class (mAP averages over those).
 val_evaluator = [
-    dict(type='DetectionMAP', tiou_thresholds=tiou_thresholds),
+    dict(type='DetectionMAP', tiou_thresholds=tiou_thresholds,
+         drop_unknown_labels=True),
     dict(type='ProposalAR', max_avg_proposals=100),
 ]
 test_evaluator = [
     dict(type='DetectionMAP', tiou_thresholds=tiou_thresholds,
-         length_breakdown=True),
+         length_breakdown=True, drop_unknown_labels=True),
     dict(type='ProposalAR', max_avg_proposals=100),
 ]

@@ -1,7 +1,7 @@
 # PAL (Zhang et al., CVPR 2022) with its default backbone, I3D: mmaction2's
 # ResNet3d-50 inflated from the ImageNet ResNet-50 (mmaction2's I3D recipe),
 # a MoCo v2 projection head (2048 -> 2048 -> 128) and two temporal
-# convolutions (kernel 3, ReLU) over the J clip features; InfoNCE
+# convolutions (kernel 3, ReLU between them) over the J clip features; InfoNCE
 # (temperature 0.07) against a queue of 16,384 keys from a momentum encoder.
 model = dict(
     type='PALPretrainer',

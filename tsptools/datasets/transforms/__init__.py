@@ -1,9 +1,12 @@
 from .decord_open import DecordOpen, open_video
 from .decord_read_clip import DecordReadClip
 from .pack_pretext_inputs import PackPretextInputs
+from .paste_pseudo_actions import PastePseudoActions
 from .sample_clip import SampleClip
+from .synthesize_boundary import SynthesizeBoundary
+from .synthesizers import *  # noqa: F401,F403
 
 __all__ = [
-    'DecordOpen', 'DecordReadClip', 'PackPretextInputs', 'SampleClip',
-    'open_video'
+    'DecordOpen', 'DecordReadClip', 'PackPretextInputs', 'PastePseudoActions',
+    'SampleClip', 'SynthesizeBoundary', 'open_video'
 ]

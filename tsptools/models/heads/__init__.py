@@ -1,4 +1,12 @@
+from .boundary_regression_head import BoundaryRegressionHead
+from .bsp_head import BSPHead
+from .multi_task_head import MultiTaskHead
+from .pal_projection_head import PALProjectionHead
+from .pal_temporal_embedding_head import PALTemporalEmbeddingHead
 from .tac_head import TACHead
 from .tsp_head import TSPHead
 
-__all__ = ['TACHead', 'TSPHead']
+__all__ = [
+    'BoundaryRegressionHead', 'BSPHead', 'MultiTaskHead',
+    'PALProjectionHead', 'PALTemporalEmbeddingHead', 'TACHead', 'TSPHead'
+]

@@ -20,7 +20,9 @@ class TSPHead(BaseModule):
     - temporal-region head ``fc_region``: ``2F -> num_regions`` on the
       concatenation of the local feature and the sample's global video
       feature ``gvf`` (``F -> num_regions`` when ``with_gvf=False``, the
-      "TSP w/o GVF" variant).
+      "TSP w/o GVF" variant). Samples whose ``region_label`` is -1 (e.g.
+      BSP samples trained jointly through :class:`MultiTaskHead`) are
+      ignored.
 
     Loss: ``alpha_action * CE(action) + alpha_region * CE(region)``, logged as
     ``loss_action`` and ``loss_region`` with ``acc_action`` and
@@ -88,8 +90,13 @@ class TSPHead(BaseModule):
         losses = {}
         region = stack_field(data_samples, 'region_label',
                              feats.device).long().view(-1)
-        losses['loss_region'] = self.alpha_region * F.cross_entropy(
-            logits['region'], region)
+        # region_label -1: a sample without a temporal region (e.g. a BSP
+        # sample in a multi-task batch, see MultiTaskHead) is ignored.
+        if (region != -1).any():
+            loss = F.cross_entropy(logits['region'], region, ignore_index=-1)
+        else:
+            loss = logits['region'].sum() * 0.
+        losses['loss_region'] = self.alpha_region * loss
         losses['acc_region'] = masked_accuracy(logits['region'].detach(),
                                                region)
         if 'action' in logits:

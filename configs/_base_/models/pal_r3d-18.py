@@ -1,25 +1,23 @@
-# PAL with R(2+1)D-18 (mmaction2's ResNet2Plus1d, the TAC/TSP SynthActions
-# backbone) instead of I3D: projection (F -> F -> 128) and two temporal
-# convolutions; InfoNCE (temperature 0.07), momentum encoder. ``base_channels``
-# (F = 8 x base_channels) and the queue size are set by the configs.
+# PAL with a ResNet3d-18 backbone (mmaction2's ResNet3d, 3x3x3 convolutions
+# inflated everywhere: the I3D family at depth 18), from scratch, for small
+# CPU runs: projection (F -> F -> 128) and two temporal convolutions (kernel
+# 3, ReLU between them) over the J clip features; InfoNCE (temperature 0.07)
+# against a queue filled by a momentum encoder. ``base_channels`` (F = 8 x
+# base_channels) and the queue size are set by the configs.
 model = dict(
     type='PALPretrainer',
     backbone=dict(
-        type='mmaction.ResNet2Plus1d',
+        type='mmaction.ResNet3d',
         depth=18,
         pretrained=None,
         pretrained2d=False,
         base_channels=64,
-        norm_eval=False,
-        conv_cfg=dict(type='Conv2plus1d'),
-        norm_cfg=dict(type='BN3d', requires_grad=True, eps=1e-3),
-        act_cfg=dict(type='ReLU'),
         conv1_kernel=(3, 7, 7),
         conv1_stride_t=1,
         pool1_stride_t=1,
         inflate=(1, 1, 1, 1),
-        spatial_strides=(1, 2, 2, 2),
-        temporal_strides=(1, 2, 2, 2),
+        conv_cfg=dict(type='Conv3d'),
+        norm_eval=False,
         zero_init_residual=False),
     neck=dict(
         type='PALProjectionHead',

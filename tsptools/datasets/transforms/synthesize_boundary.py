@@ -1,0 +1,139 @@
+from typing import List, Sequence, Tuple
+
+import numpy as np
+from mmcv.image import imresize
+from mmcv.transforms import BaseTransform
+
+from tsptools.registry import SYNTHESIZERS, TRANSFORMS
+from .decord_open import open_video
+from .synthesizers import compose
+
+
+def window_start(total_frames: int, length: int, offset: float) -> int:
+    """First source frame of a window of ``length`` frames in a video of
+    ``total_frames``: ``floor(offset * (total_frames - length + 1))``, i.e.
+    uniform over the valid starts for ``offset`` uniform in ``[0, 1)``; 0
+    when the video is shorter than the window."""
+    valid = total_frames - length + 1
+    if valid <= 0:
+        return 0
+    return min(int(np.floor(float(offset) * valid)), valid - 1)
+
+
+def match_size(frames: np.ndarray, height: int, width: int) -> np.ndarray:
+    """Centre-crop ``frames`` (``N x h x w x 3``) to the aspect ratio
+    ``height / width``, then resize them (bilinear) to ``height x width``."""
+    h, w = frames.shape[1:3]
+    if (h, w) == (height, width):
+        return frames
+    if h * width > w * height:  # too tall: crop rows
+        new_h = max(1, int(round(w * height / width)))
+        top = (h - new_h) // 2
+        frames = frames[:, top:top + new_h]
+    elif h * width < w * height:  # too wide: crop columns
+        new_w = max(1, int(round(h * width / height)))
+        left = (w - new_w) // 2
+        frames = frames[:, :, left:left + new_w]
+    return np.stack([imresize(f, (width, height)) for f in frames])
+
+
+@TRANSFORMS.register_module()
+class SynthesizeBoundary(BaseTransform):
+    """Decode the source frames of a BSP sample and synthesize its clip.
+
+    Works on the samples of :class:`BoundarySynthesisDataset`, which chose
+    the synthesizer, its parameters and the source videos. For each source
+    video the transform opens it (:func:`open_video`, errors name the file),
+    places the source window (:meth:`source_lengths` frames) at
+    ``floor(offset * (total_frames - length + 1))``, decodes *only* the
+    frames the synthesizer's index map uses, with one ``get_batch`` per
+    video, and composes the clip. A video shorter than its window repeats its
+    last frame (``short_sources`` counts them). Sources of different sizes
+    are brought to the first source's size (centre crop to its aspect ratio,
+    then bilinear resize).
+
+    Required keys: ``synthesizer`` (a synthesizer object or config),
+    ``synth_params`` (dict), ``sources`` (list of ``dict(filename,
+    offset)``).
+
+    Added keys:
+        - ``imgs``: list of ``2 tau`` RGB ``H x W x 3`` uint8 frames;
+        - ``boundary_type`` (str), ``change_point`` (int, 0-based index of
+          the last frame before the boundary, -1 for none) and
+          ``change_point_label`` (the same value, for
+          ``ClipAccuracy(tasks=('change_point', ))``);
+        - ``source_frame_inds``: list of the decoded frame indices of each
+          source; ``short_sources`` (int);
+        - ``clip_len`` (``2 tau``), ``num_clips`` (1), ``frame_interval``,
+          ``original_shape``, ``img_shape``, ``modality`` (``'RGB'``), as
+          mmaction2's ``FormatShape`` and ``Flip`` expect.
+
+    Removed keys: ``synthesizer``.
+
+    Args:
+        num_threads (int): decoding threads of decord. Defaults to 1.
+    """
+
+    def __init__(self, num_threads: int = 1) -> None:
+        self.num_threads = num_threads
+
+    def _decode(self, source: dict, length: int,
+                used: np.ndarray) -> Tuple[np.ndarray, np.ndarray, bool]:
+        filename = source['filename']
+        reader = open_video(filename, self.num_threads)
+        total = len(reader)
+        start = window_start(total, length, source.get('offset', 0.0))
+        inds = np.minimum(start + used, total - 1).astype(np.int64)
+        try:
+            frames = reader.get_batch(inds).asnumpy()
+        except Exception as err:
+            raise RuntimeError(f'Failed to decode frames {inds.min()}..'
+                               f'{inds.max()} of {filename}: {err}') from err
+        return frames, inds, total < length
+
+    def transform(self, results: dict) -> dict:
+        synth = results.pop('synthesizer')
+        if isinstance(synth, dict):
+            synth = SYNTHESIZERS.build(synth)
+        params = dict(results.get('synth_params') or {})
+        sources: Sequence[dict] = results['sources']
+        if len(sources) != synth.num_sources:
+            raise ValueError(f'{type(synth).__name__} needs '
+                             f'{synth.num_sources} source(s), the sample of '
+                             f'{results.get("filename")} has {len(sources)}')
+        index, weight = synth.index_map(**params)
+        lengths = synth.source_lengths(**params)
+        frames: List[np.ndarray] = []
+        source_inds, short = [], 0
+        compact = np.full_like(index, -1)
+        for s, source in enumerate(sources):
+            column = index[:, s]
+            used = np.unique(column[column >= 0])
+            decoded, inds, is_short = self._decode(source, lengths[s], used)
+            valid = column >= 0
+            compact[valid, s] = np.searchsorted(used, column[valid])
+            frames.append(decoded)
+            source_inds.append(inds)
+            short += int(is_short)
+        height, width = frames[0].shape[1:3]
+        frames = [frames[0]] + [match_size(f, height, width)
+                                for f in frames[1:]]
+        clip = compose(frames, compact, weight)
+        change_point = int(synth.change_point(**params))
+        results.update(
+            imgs=list(clip),
+            boundary_type=synth.boundary_type,
+            change_point=change_point,
+            change_point_label=change_point,
+            source_frame_inds=source_inds,
+            short_sources=short,
+            clip_len=synth.clip_len,
+            num_clips=1,
+            frame_interval=synth.frame_interval,
+            original_shape=(height, width),
+            img_shape=(height, width),
+            modality='RGB')
+        return results
+
+    def __repr__(self) -> str:
+        return f'{self.__class__.__name__}(num_threads={self.num_threads})'
