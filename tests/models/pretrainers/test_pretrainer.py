@@ -67,3 +67,23 @@ def test_init_from_unrelated_checkpoint_is_an_error(tmp_path):
                         prefix='backbone.')
     with pytest.raises(KeyError, match='other.pth'):
         MODELS.build(cfg).init_weights()
+
+
+def test_tsm_2d_backbone_folds_time_into_the_batch():
+    register_all_modules()
+    cfg = tiny_model_cfg()
+    cfg.backbone = dict(type='mmaction.ResNetTSM', depth=18, num_segments=4,
+                        pretrained=None, pretrained2d=False, norm_eval=False)
+    cfg.head.in_channels = 512
+    model = MODELS.build(cfg).eval()
+    x = torch.randn(2, 3, 4, 32, 32)
+    with torch.no_grad():
+        feats = model(x, mode='tensor')
+        # the same as running the 2D network on the 8 frames and averaging
+        # each clip's 4 frames over time and space
+        maps = model.backbone(x.transpose(1, 2).flatten(0, 1))
+        expected = maps.mean((2, 3)).view(2, 4, -1).mean(1)
+    assert feats.shape == (2, 512)
+    assert torch.allclose(feats, expected, atol=1e-5)
+    with pytest.raises(ValueError, match='num_segments=4.*8 frames'):
+        model(torch.randn(1, 3, 8, 32, 32), mode='tensor')

@@ -1,5 +1,6 @@
 from mmengine.hooks import Hook
 
+from tsptools.datasets.dataset_wrappers import leaf_datasets
 from tsptools.registry import HOOKS
 
 
@@ -10,7 +11,9 @@ class DatasetEpochHook(Hook):
     Datasets with a ``set_epoch(epoch)`` method (e.g.
     :class:`UntrimmedVideoDataset`) seed their per-sample randomness (TSP's
     temporal jittering) with ``(seed, epoch, index)``, so that it is the same
-    in every worker and rank and changes across epochs. Worker processes copy
+    in every worker and rank and changes across epochs. Datasets inside
+    wrappers (``ConcatDataset``, ``RepeatDataset``) are reached too. Worker
+    processes copy
     the dataset when an epoch's iterator starts, so keep
     ``persistent_workers=False`` for such datasets.
     """
@@ -18,6 +21,6 @@ class DatasetEpochHook(Hook):
     priority = 'NORMAL'
 
     def before_train_epoch(self, runner) -> None:
-        dataset = runner.train_dataloader.dataset
-        if hasattr(dataset, 'set_epoch'):
-            dataset.set_epoch(runner.epoch)
+        for dataset in leaf_datasets(runner.train_dataloader.dataset):
+            if hasattr(dataset, 'set_epoch'):
+                dataset.set_epoch(runner.epoch)

@@ -7,17 +7,8 @@ from mmengine.dist import barrier, is_main_process
 from mmengine.hooks import Hook
 from mmengine.model import is_model_wrapper
 
+from tsptools.datasets.dataset_wrappers import leaf_datasets
 from tsptools.registry import HOOKS
-
-
-def _leaf_datasets(dataset):
-    if hasattr(dataset, 'datasets'):
-        for sub in dataset.datasets:
-            yield from _leaf_datasets(sub)
-    elif hasattr(dataset, 'dataset'):
-        yield from _leaf_datasets(dataset.dataset)
-    else:
-        yield dataset
 
 
 @HOOKS.register_module()
@@ -100,7 +91,7 @@ class GVFRefreshHook(Hook):
 
         datasets = [
             ds for loader in (runner.train_dataloader, runner.val_dataloader)
-            for ds in _leaf_datasets(loader.dataset) if hasattr(ds, 'load_gvf') and ds.gvf_file
+            for ds in leaf_datasets(loader.dataset) if hasattr(ds, 'load_gvf') and ds.gvf_file
         ]
         if not datasets:
             return

@@ -1,7 +1,6 @@
 from typing import Dict, List, Optional, Union
 
 import torch
-import torch.nn.functional as F
 from mmengine.model import BaseModel
 from mmengine.structures import BaseDataElement
 
@@ -76,13 +75,22 @@ class Pretrainer(BaseModel):
         """
         if inputs.ndim == 6:
             inputs = inputs.flatten(0, 1)
+        num_segments = getattr(self.backbone, 'num_segments', None)
+        if num_segments:
+            # 2D backbones with temporal modules (TSM) take the frames of a
+            # clip as consecutive batch items
+            n, _, t = inputs.shape[:3]
+            if t != num_segments:
+                raise ValueError(
+                    f'{type(self.backbone).__name__} has num_segments='
+                    f'{num_segments} but the clips have {t} frames')
+            inputs = inputs.transpose(1, 2).flatten(0, 1)
         maps = self.backbone(inputs)
         if isinstance(maps, (tuple, list)):
             maps = maps[-1]
-        if maps.ndim > 2:
-            maps = F.adaptive_avg_pool3d(maps, 1) if maps.ndim == 5 else \
-                maps.flatten(2).mean(-1, keepdim=True)
-        return maps.flatten(1)
+        if num_segments:
+            maps = maps.view(n, t, *maps.shape[1:]).transpose(1, 2)
+        return maps.flatten(2).mean(-1) if maps.ndim > 2 else maps
 
     def forward(self,
                 inputs: torch.Tensor,
