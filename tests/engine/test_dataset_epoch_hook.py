@@ -14,12 +14,12 @@ def test_epoch_reaches_datasets_inside_wrappers(tmp_path):
     make = lambda: UntrimmedVideoDataset(  # noqa: E731
         ann_file=str(ann), data_prefix=dict(video=str(tmp_path)))
     a, b, c = make(), make(), make()
-    wrapped = RepeatDataset(ConcatDataset([a, b]), times=2)
+    wrapped = ConcatDataset([a, b])
     runner = SimpleNamespace(
         epoch=3, train_dataloader=SimpleNamespace(dataset=wrapped))
     DatasetEpochHook().before_train_epoch(runner)
     assert a.epoch == 3 and b.epoch == 3
-    runner.train_dataloader.dataset = c
+    runner.train_dataloader.dataset = RepeatDataset(c, times=2)
     DatasetEpochHook().before_train_epoch(runner)
     assert c.epoch == 3
     # and the epoch changes the clip positions
