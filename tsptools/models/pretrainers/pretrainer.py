@@ -50,6 +50,9 @@ class Pretrainer(BaseModel):
         super().__init__(
             data_preprocessor=data_preprocessor, init_cfg=init_cfg)
         self.backbone = build_scoped_model(backbone)
+        # mmaction2's backbones freeze ``frozen_stages`` in ``train()``: do it
+        # now, before a DDP wrapper records which parameters need gradients
+        self.backbone.train()
         self.head = MODELS.build(head)
 
     def init_weights(self) -> None:
