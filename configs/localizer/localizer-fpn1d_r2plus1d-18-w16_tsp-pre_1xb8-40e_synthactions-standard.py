@@ -1,5 +1,5 @@
 # The SynthActions `small` localizer config on the `standard` split (200 /
-# 50 / 50 videos of 20-90 s, up to 169 steps at stride 8), 8 videos per
+# 50 / 50 videos of 20-90 s, up to 84 steps at stride 16), 8 videos per
 # batch. Extract the features of data/synthactions-standard/untrimmed/videos
 # as for `small` and override the three `features` paths.
 _base_ = ['./localizer-fpn1d_r2plus1d-18-w16_tsp-pre_1xb4-40e_synthactions-small.py']

@@ -5,7 +5,7 @@
 _base_ = [
     '../_base_/models/tac_r2plus1d-18.py',
     '../_base_/datasets/synthactions-untrimmed-tsp.py',
-    '../_base_/schedules/tsp_sgd-6e-synthactions.py',
+    '../_base_/schedules/tsp_adamw-6e-synthactions.py',
     '../_base_/default_runtime.py'
 ]
 

@@ -3,12 +3,13 @@
 #
 # `features` is a placeholder: point it at the output of
 #   python tools/extract_features.py ENCODER_CONFIG CKPT \
-#       --video-dir data/synthactions-small/untrimmed/videos \
-#       --out-dir FEATURES --short-side 64 --crop-size 56 --stride 8
-# with --cfg-options train_dataloader.dataset.features=FEATURES
+#       --video-dir data/synthactions-small/untrimmed/videos --out-dir FEATURES
+# (the SynthActions encoder configs' extract_cfg: 16x2 clips, 64 short side,
+# 56 crop, stride 16 = 1.07 s per step; --stride 8 is better for the short
+# actions) with --cfg-options train_dataloader.dataset.features=FEATURES
 # val_dataloader.dataset.features=FEATURES
 # test_dataloader.dataset.features=FEATURES (tools/benchmark_pretraining.py
-# does this). Videos are kept whole (20-40 s, 37-75 steps at stride 8).
+# does this). Videos are kept whole (20-40 s: 18-37 steps at stride 16).
 data_root = 'data/synthactions-small/untrimmed'
 ann_file = f'{data_root}/annotations/synthactions.json'
 class_index = f'{data_root}/annotations/class_index.json'
