@@ -76,7 +76,7 @@ def test_config_inherits_tsp_and_swaps_head_and_data(plugin):
     dataset = cfg.train_dataloader.dataset
     assert dataset.type == 'TrimmedVideoDataset' and 'gvf_file' not in dataset
     assert cfg.optim_wrapper.paramwise_cfg.custom_keys['backbone.'] == \
-        dict(lr_mult=0.1)
+        dict(lr_mult=0.5)
 
 
 def test_config_fails_loudly_without_the_plugin(monkeypatch):

@@ -1,0 +1,143 @@
+"""tools/extract_features.py and tools/dist_extract_features.sh, run for real
+as subprocesses on tiny mp4 files: resuming after a kill and two processes
+sharing the videos (formats and resizing: tests/apis)."""
+import json
+import os
+import subprocess
+import sys
+
+import h5py
+import numpy as np
+import pytest
+import torch
+from mmengine.config import Config
+
+from tests.conftest import REPO_ROOT, TAC_CONFIG, free_port, \
+    moving_square_frames
+from tsptools.datasets.synthactions.writer import write_video
+
+# 30 fps, 64x86. T with clip_len 16, frame_interval 2, stride 16, 'drop':
+#   a: 70 frames -> 35 sampled -> (35 - 16) // 16 + 1 = 2
+#   b: 45 -> 22 -> 1;  d: 100 -> 50 -> 3;  e: 66 -> 33 -> 2
+#   c: 20 -> 10 < 16 -> one padded clip, 'short'
+LENGTHS = dict(a=70, b=45, c=20, d=100, e=66)
+EXPECTED_T = dict(a=2, b=1, c=1, d=3, e=2)
+TINY_CONFIG = f"""
+_base_ = ['{TAC_CONFIG}']
+model = dict(backbone=dict(base_channels=4),
+             head=dict(in_channels=32, num_classes=2))
+extract_cfg = dict(short_side=40, crop_size=32, batch_size=3, num_workers=0)
+"""
+
+
+@pytest.fixture(scope='module')
+def setup(tmp_path_factory):
+    root = tmp_path_factory.mktemp('extract_cli')
+    videos = root / 'videos'
+    videos.mkdir()
+    for i, (name, n) in enumerate(LENGTHS.items()):
+        write_video(str(videos / f'{name}.mp4'),
+                    moving_square_frames(n, i % 2, 64, 86, seed=i))
+    (videos / 'bad.mp4').write_bytes(b'garbage, not an mp4 file' * 40)
+    config = root / 'tiny.py'
+    config.write_text(TINY_CONFIG)
+    from tsptools.registry import MODELS
+    from tsptools.utils import register_all_modules
+    register_all_modules()
+    torch.manual_seed(0)
+    model = MODELS.build(Config.fromfile(str(config)).model)
+    ckpt = root / 'tiny.pth'
+    torch.save({'state_dict': model.state_dict(), 'meta': {}}, ckpt)
+    return dict(root=root, videos=videos, config=str(config),
+                checkpoint=str(ckpt))
+
+
+def extract(setup, *args, env=None, expect=0):
+    proc = subprocess.run(
+        [sys.executable, 'tools/extract_features.py', setup['config'],
+         setup['checkpoint'], '--no-progress', *args],
+        cwd=REPO_ROOT, capture_output=True, text=True, timeout=300,
+        env={**os.environ, **(env or {})})
+    out = proc.stdout + proc.stderr
+    assert proc.returncode == expect, out[-4000:]
+    return out
+
+
+def hand_times(name, starts):
+    """Clip centres by the documented rule, 30 fps, clip 16 x 2."""
+    n = LENGTHS[name]
+    return [(2 * s + min(2 * (s + 16), n)) / 2 / 30 for s in starts]
+
+
+def test_killed_run_resumes_without_redoing_finished_videos(setup, tmp_path):
+    out = tmp_path / 'feats'
+    # the test hook kills the process (SIGKILL) after two videos, a and b
+    extract(setup, '--video-dir', str(setup['videos']), '--out-dir',
+            str(out), '--num-workers', '1',
+            env=dict(TSPTOOLS_EXTRACT_KILL_AFTER='2'), expect=-9)
+    done = sorted(p.name for p in out.glob('*.npy'))
+    assert done == ['a.npy', 'b.npy']
+    assert not (out / 'manifest.json').exists()
+    mtimes = {p: os.stat(out / p).st_mtime_ns for p in done}
+    first = {p: np.load(out / p) for p in done}
+    # what a kill in the middle of a write leaves behind
+    (out / '.d.npy.12345.tmp').write_bytes(b'\x93NUMPY truncated')
+    (out / 'clip_times' / '.d.npy.12345.tmp').write_bytes(b'')
+
+    log = extract(setup, '--video-dir', str(setup['videos']), '--out-dir',
+                  str(out), '--num-workers', '1', expect=1)
+    assert '2 already done, 4 to extract' in log
+    assert 'Video cannot be decoded' in log and 'bad.mp4' in log
+    for p in done:  # not rewritten
+        assert os.stat(out / p).st_mtime_ns == mtimes[p]
+        np.testing.assert_array_equal(np.load(out / p), first[p])
+    assert not list(out.glob('.*.tmp'))
+    assert not list((out / 'clip_times').glob('.*.tmp'))
+
+    manifest = json.loads((out / 'manifest.json').read_text())
+    assert manifest['num_failed'] == 1 and manifest['num_short'] == 1
+    assert manifest['format'] == 'npy'
+    assert len(manifest['checkpoint_sha256']) == 16
+    assert manifest['settings']['crop_size'] == 32  # from extract_cfg
+    videos = manifest['videos']
+    assert videos['bad']['status'] == 'failed'
+    assert 'bad.mp4' in videos['bad']['error']
+    assert videos['c']['status'] == 'short'
+    for name, n in LENGTHS.items():
+        T = EXPECTED_T[name]
+        assert videos[name]['T'] == T
+        assert videos[name]['num_frames'] == n
+        assert videos[name]['fps'] == 30.0
+        feats = np.load(out / f'{name}.npy')
+        assert feats.shape == (T, 32) and feats.dtype == np.float32
+        np.testing.assert_allclose(
+            np.load(out / 'clip_times' / f'{name}.npy'),
+            hand_times(name, [16 * k for k in range(T)]))
+
+
+
+def test_two_processes_do_each_video_exactly_once(setup, tmp_path):
+    out = tmp_path / 'dist'
+    proc = subprocess.run(
+        ['bash', 'tools/dist_extract_features.sh', setup['config'],
+         setup['checkpoint'], '2', '--video-dir', str(setup['videos']),
+         '--out-dir', str(out), '--format', 'h5', '--no-progress'],
+        cwd=REPO_ROOT, capture_output=True, text=True, timeout=300,
+        env={**os.environ, 'PYTHON': sys.executable,
+             'PORT': str(free_port())})
+    log = proc.stdout + proc.stderr
+    assert proc.returncode != 0, log[-4000:]  # bad.mp4 failed
+    seen = []
+    for rank in (0, 1):
+        lines = (out / '.extract' / f'log.rank{rank}.jsonl').read_text()
+        names = [json.loads(line)['name'] for line in lines.splitlines()]
+        assert names, f'rank {rank} did nothing'
+        seen += names
+    assert sorted(seen) == sorted([*LENGTHS, 'bad'])  # each exactly once
+    manifest = json.loads((out / 'manifest.json').read_text())
+    assert set(manifest['videos']) == {*LENGTHS, 'bad'}
+    assert manifest['num_failed'] == 1
+    with h5py.File(out / 'features.h5', 'r') as f:
+        assert sorted(f) == sorted(LENGTHS)
+        for name, T in EXPECTED_T.items():
+            assert f[name].shape == (T, 32)

@@ -1,0 +1,113 @@
+"""Extract per-video clip features with a pretrained encoder.
+
+    python tools/extract_features.py CONFIG CKPT
+        (--video-list FILE [--video-root DIR] | --video-dir DIR)
+        --out-dir DIR [--format {npy,h5,pkl,csv}] [--resize-to T]
+        [--clip-len 16] [--frame-interval 2] [--stride 16] [--short-side 128]
+        [--crop-size 112] [--tail {drop,pad}] [--batch-size 8]
+        [--num-workers 1] [--device cpu] [--launcher {none,pytorch,slurm}]
+
+Several processes: ``bash tools/dist_extract_features.sh CONFIG CKPT NPROC
+...``. A rerun with the same --out-dir skips finished videos. Exit status 1
+if any video failed (see manifest.json). Details:
+docs/en/user_guides/feature_extraction.md.
+"""
+import argparse
+import os
+import sys
+
+from mmengine.config import Config, DictAction
+
+from tsptools.apis import extract_to_dir, file_sha256, init_encoder
+from tsptools.apis.feature_extraction import (add_extract_arguments,
+                                              extract_cfg_from_args,
+                                              list_videos)
+from tsptools.apis.feature_io import FORMATS
+from tsptools.utils import init_dist_without_cuda
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(
+        description='Extract per-video clip features with a pretrained '
+        'encoder (any tsptools checkpoint; the pretext head is dropped)')
+    parser.add_argument('config', help='config of the model (its '
+                        'extract_cfg, if any, sets the clip settings)')
+    parser.add_argument('checkpoint', help='checkpoint of the encoder')
+    source = parser.add_mutually_exclusive_group(required=True)
+    source.add_argument('--video-list', help='text file, one video path a '
+                        'line')
+    source.add_argument('--video-dir', help='folder searched recursively '
+                        'for videos')
+    parser.add_argument('--video-root', help='prefix of the paths of '
+                        '--video-list')
+    parser.add_argument('--out-dir', required=True, help='output folder')
+    parser.add_argument(
+        '--format', choices=FORMATS, default='npy',
+        help='npy: one T x C file per video (OpenTAD); h5 / pkl: one merged '
+        'file; csv: one file per video with a header (mmaction2 BMN). '
+        'Default: npy')
+    parser.add_argument(
+        '--resize-to', type=int, default=None,
+        help='rescale every sequence to this many steps along time (linear '
+        'interpolation), e.g. 100 for BMN / G-TAD on ActivityNet')
+    add_extract_arguments(parser)
+    parser.add_argument('--device', default='cpu', help='e.g. cpu, cuda')
+    parser.add_argument('--no-progress', action='store_true',
+                        help='no progress line')
+    parser.add_argument(
+        '--cfg-options', nargs='+', action=DictAction,
+        help='override config entries, e.g. extract_cfg.stride=8')
+    parser.add_argument('--launcher', choices=['none', 'pytorch', 'slurm'],
+                        default='none', help='job launcher')
+    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
+    args = parser.parse_args(argv)
+    if 'LOCAL_RANK' not in os.environ:
+        os.environ['LOCAL_RANK'] = str(args.local_rank)
+    return args
+
+
+def init_dist(launcher: str, device: str) -> str:
+    """Start the process group; returns the device of this rank."""
+    if launcher == 'none':
+        return device
+    import torch
+    if not init_dist_without_cuda(launcher):
+        from mmengine.dist import init_dist as mm_init_dist
+        mm_init_dist(launcher)
+    if device.startswith('cuda') and torch.cuda.is_available():
+        return f"cuda:{int(os.environ.get('LOCAL_RANK', 0))}"
+    return device
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    device = init_dist(args.launcher, args.device)
+    cfg = Config.fromfile(args.config)
+    if args.cfg_options:
+        cfg.merge_from_dict(args.cfg_options)
+    extract_cfg = extract_cfg_from_args(cfg, args, resize_to=args.resize_to)
+    videos = list_videos(args.video_list, args.video_dir, args.video_root)
+    model = init_encoder(cfg, args.checkpoint, device=device)
+    meta = dict(
+        config=os.path.abspath(args.config),
+        checkpoint=os.path.abspath(args.checkpoint),
+        checkpoint_sha256=file_sha256(args.checkpoint))
+    summary = extract_to_dir(
+        model, videos, args.out_dir, extract_cfg, fmt=args.format, meta=meta,
+        progress=not args.no_progress, device=device)
+    from mmengine.dist import get_dist_info
+    if get_dist_info()[0] == 0:
+        print(f"{summary['num_ok']} ok, {summary['num_short']} shorter than "
+              f"one clip, {len(summary['failed'])} failed of "
+              f"{summary['num_videos']} videos; manifest: "
+              f"{summary['manifest']}")
+        if summary['failed']:
+            print('failed: ' + ', '.join(summary['failed']), file=sys.stderr)
+    import torch.distributed as dist
+    if dist.is_available() and dist.is_initialized():
+        dist.destroy_process_group()
+    return 1 if summary['failed'] else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())

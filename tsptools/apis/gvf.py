@@ -1,0 +1,176 @@
+"""Global video features (GVF) for TSP's temporal-region head.
+
+The clip features of every clip of a video (the extraction of
+:mod:`.feature_extraction`, same decoding and clip grid) pooled over time
+into one ``C``-d vector per video; see ``docs/en/user_guides/gvf.md``.
+"""
+import copy
+import logging
+import os.path as osp
+from typing import Dict, List, Optional, Sequence, Tuple
+
+import numpy as np
+from mmengine.logging import print_log
+
+from tsptools.datasets.dataset_wrappers import leaf_datasets
+from .feature_extraction import (Progress, VideoEntry, iter_video_features,
+                                 videos_from_paths)
+from .feature_io import atomic_write, atomic_write_h5
+
+POOL_MODES = ('max', 'avg')
+GVF_EXTENSIONS = ('.h5', '.hdf5', '.npz')
+
+
+def pool_features(features: np.ndarray, pool: str = 'max') -> np.ndarray:
+    """``T x C`` -> ``C`` float32, the maximum (``'max'``) or mean
+    (``'avg'``) over time."""
+    features = np.asarray(features, dtype=np.float32)
+    if features.ndim != 2 or len(features) == 0:
+        raise ValueError(f'expected T x C features, got {features.shape}')
+    if pool == 'max':
+        return features.max(axis=0)
+    if pool == 'avg':
+        return features.mean(axis=0, dtype=np.float64).astype(np.float32)
+    raise ValueError(f'pool must be one of {POOL_MODES}, got {pool!r}')
+
+
+def _strip_dataset_cfg(cfg: dict) -> dict:
+    """A dataset config without pipeline and GVF file (which may not exist
+    yet), recursively through wrappers."""
+    cfg = copy.deepcopy(dict(cfg))
+    if 'pipeline' in cfg or 'ann_file' in cfg:
+        cfg['pipeline'] = []
+    if cfg.get('gvf_file') is not None:
+        cfg['gvf_file'] = None
+    cfg.pop('lazy_init', None)
+    if isinstance(cfg.get('dataset'), dict):
+        cfg['dataset'] = _strip_dataset_cfg(cfg['dataset'])
+    if isinstance(cfg.get('datasets'), (list, tuple)):
+        cfg['datasets'] = [_strip_dataset_cfg(d) for d in cfg['datasets']]
+    return cfg
+
+
+def videos_of_config(config,
+                     dataloaders: Sequence[str] = ('train_dataloader',
+                                                   'val_dataloader')
+                     ) -> List[VideoEntry]:
+    """Unique ``(video_name, filename)`` of the datasets of ``dataloaders``
+    of a config (train and validation by default), sorted by name.
+
+    Each dataset is built with an empty pipeline and without ``gvf_file``;
+    videos are read from its data list entries (``video_name``, else the
+    file stem, and ``filename``).
+
+    Raises:
+        ValueError: no dataset, or one name for two different files.
+    """
+    from mmengine.dataset import BaseDataset
+
+    from tsptools.registry import DATASETS
+    from tsptools.utils import register_all_modules
+    register_all_modules()
+
+    found: Dict[str, str] = {}
+    used = []
+    for key in dataloaders:
+        loader = config.get(key)
+        if not loader or not loader.get('dataset'):
+            continue
+        used.append(key)
+        dataset = DATASETS.build(_strip_dataset_cfg(loader['dataset']))
+        for leaf in leaf_datasets(dataset):
+            if isinstance(leaf, BaseDataset):
+                leaf.full_init()
+                infos = (BaseDataset.get_data_info(leaf, i)
+                         for i in range(BaseDataset.__len__(leaf)))
+            else:
+                infos = (leaf.get_data_info(i) for i in range(len(leaf)))
+            for info in infos:
+                filename = info['filename']
+                name = info.get('video_name') or \
+                    osp.splitext(osp.basename(filename))[0]
+                if found.setdefault(name, filename) != filename:
+                    raise ValueError(
+                        f'video {name!r} names two files: {found[name]} and '
+                        f'{filename}')
+    if not found:
+        raise ValueError(f'no video in the datasets of {list(dataloaders)}')
+    print_log(f'GVF: {len(found)} videos from {", ".join(used)}',
+              logger='current')
+    return sorted(found.items())
+
+
+def write_gvf(path: str, gvfs: Dict[str, np.ndarray],
+              attrs: Optional[dict] = None) -> None:
+    """Write ``{video: C-vector}`` to ``.h5``/``.hdf5`` (one 1-D float32
+    dataset per video at the root) or ``.npz`` (one array per video),
+    atomically."""
+    ext = osp.splitext(path)[1].lower()
+    if ext not in GVF_EXTENSIONS:
+        raise ValueError(f'{path}: a GVF file must end with one of '
+                         f'{GVF_EXTENSIONS}')
+    arrays = {name: np.asarray(v, dtype=np.float32).reshape(-1)
+              for name, v in sorted(gvfs.items())}
+    if ext == '.npz':
+        atomic_write(path, lambda f: np.savez(f, **arrays))
+        return
+    if any('/' in name for name in arrays):
+        raise ValueError('h5 dataset names cannot contain "/"')
+
+    def fill(f):
+        for key, value in (attrs or {}).items():
+            f.attrs[key] = value
+        for name, value in arrays.items():
+            f.create_dataset(name, data=value)
+
+    atomic_write_h5(path, fill)
+
+
+def read_gvf(path: str) -> Dict[str, np.ndarray]:
+    """``{video: C-vector}`` of a GVF file."""
+    if osp.splitext(path)[1].lower() == '.npz':
+        with np.load(path, allow_pickle=False) as data:
+            return {k: data[k] for k in data.files}
+    import h5py
+    with h5py.File(path, 'r') as f:
+        return {k: f[k][()] for k in f}
+
+
+def precompute_gvf(model, videos: Sequence[VideoEntry], out_file: str,
+                   cfg: Optional[dict] = None, pool: str = 'max',
+                   progress: bool = True,
+                   attrs: Optional[dict] = None
+                   ) -> Tuple[Dict[str, np.ndarray], List[str]]:
+    """Pool the clip features of each video over time and write them to
+    ``out_file`` (:func:`write_gvf`).
+
+    Videos that cannot be read are left out of the file (and reported);
+    short videos give the features of their one padded clip.
+
+    Returns:
+        ``(gvfs, failed)``: the vectors written and the failed messages.
+    """
+    if pool not in POOL_MODES:
+        raise ValueError(f'pool must be one of {POOL_MODES}, got {pool!r}')
+    videos = list(videos)
+    bar = Progress(len(videos), enabled=progress)
+    gvfs: Dict[str, np.ndarray] = {}
+    failed: List[str] = []
+    for result in iter_video_features(model, videos, cfg,
+                                      on_clips=bar.add_clips):
+        if result.status == 'failed':
+            failed.append(result.error)
+            print_log(f'GVF: failed: {result.error}', logger='current',
+                      level=logging.WARNING)
+        else:
+            gvfs[result.name] = pool_features(result.features, pool)
+        bar.update()
+    if gvfs:
+        write_gvf(out_file, gvfs, attrs)
+    return gvfs, failed
+
+
+__all__ = [
+    'POOL_MODES', 'pool_features', 'videos_of_config', 'write_gvf',
+    'read_gvf', 'precompute_gvf', 'videos_from_paths'
+]
