@@ -42,10 +42,12 @@ test_dataloader = val_dataloader
 val_evaluator = [
     dict(type='DetectionMAP', tiou_thresholds=tiou_thresholds,
          drop_unknown_labels=True),
-    dict(type='ProposalAR', max_avg_proposals=100),
+    dict(type='ProposalAR', max_avg_proposals=100,
+         segments_key='proposal_segments', scores_key='proposal_scores'),
 ]
 test_evaluator = [
     dict(type='DetectionMAP', tiou_thresholds=tiou_thresholds,
          length_breakdown=True, drop_unknown_labels=True),
-    dict(type='ProposalAR', max_avg_proposals=100),
+    dict(type='ProposalAR', max_avg_proposals=100,
+         segments_key='proposal_segments', scores_key='proposal_scores'),
 ]

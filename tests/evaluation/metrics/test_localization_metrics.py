@@ -119,3 +119,23 @@ def test_registered_and_buildable():
     metric = METRICS.build(dict(type='DetectionMAP', tiou_thresholds=[0.5]))
     assert isinstance(metric, DetectionMAP)
     assert isinstance(METRICS.build(dict(type='ProposalAR')), ProposalAR)
+
+
+def test_proposal_ar_reads_the_configured_fields():
+    from tsptools.evaluation.metrics import ProposalAR
+    # one ground truth [0, 10]; the class-agnostic proposal hits it, the
+    # detection list does not: AR@1 is 1 from the proposals, 0 otherwise
+    sample = dict(video_name='v', duration=20.0, gt_segments=[[0., 10.]],
+                  gt_labels=[0], pred_segments=[[12., 20.]],
+                  pred_scores=[0.9], pred_labels=[0],
+                  proposal_segments=[[0., 10.]], proposal_scores=[0.5])
+    for keys, expected in ((dict(), 0.0),
+                           (dict(segments_key='proposal_segments',
+                                 scores_key='proposal_scores'), 1.0)):
+        metric = ProposalAR(max_avg_proposals=1, ar_at=(1, ), **keys)
+        metric.process(None, [sample])
+        assert metric.compute_metrics(metric.results)['AR@1'] == expected
+    metric = ProposalAR(segments_key='nope')
+    import pytest
+    with pytest.raises(KeyError, match='nope'):
+        metric.process(None, [sample])

@@ -25,6 +25,9 @@ class ProposalAR(BaseMetric):
         tiou_thresholds (Sequence[float], optional): defaults to
             0.5:0.05:0.95.
         ar_at (Sequence[int]): AN values to report AR at.
+        segments_key (str): the field holding the proposals (a localizer's
+            class-agnostic ``proposal_segments``, or ``pred_segments``).
+        scores_key (str): the field holding their scores.
         collect_device (str): ``'cpu'`` or ``'gpu'``.
         prefix (str, optional): prefix of the metric names.
     """
@@ -35,6 +38,8 @@ class ProposalAR(BaseMetric):
                  max_avg_proposals: int = 100,
                  tiou_thresholds: Optional[Sequence[float]] = None,
                  ar_at: Sequence[int] = (1, 5, 10, 100),
+                 segments_key: str = 'pred_segments',
+                 scores_key: str = 'pred_scores',
                  collect_device: str = 'cpu',
                  prefix: Optional[str] = None) -> None:
         super().__init__(collect_device=collect_device, prefix=prefix)
@@ -43,9 +48,19 @@ class ProposalAR(BaseMetric):
                                 if tiou_thresholds is None else
                                 np.asarray(tiou_thresholds, dtype=np.float64))
         self.ar_at = tuple(ar_at)
+        self.segments_key = segments_key
+        self.scores_key = scores_key
 
     def process(self, data_batch, data_samples: Sequence) -> None:
         for sample in data_samples:
+            if hasattr(sample, 'to_dict'):
+                sample = sample.to_dict()
+            missing = [k for k in (self.segments_key, self.scores_key)
+                       if k not in sample]
+            if missing:
+                raise KeyError(f'ProposalAR: a data sample lacks {missing}')
+            sample = dict(sample, pred_segments=sample[self.segments_key],
+                          pred_scores=sample[self.scores_key])
             self.results.append(
                 unpack_localization_sample(sample, with_labels=False))
 

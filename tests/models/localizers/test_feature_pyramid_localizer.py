@@ -1,0 +1,243 @@
+"""FeaturePyramidLocalizer: overfits a tiny feature set, predicts
+well-formed segments; soft-NMS on hand-built cases."""
+import json
+import os
+import os.path as osp
+
+import numpy as np
+import pytest
+import torch
+from mmengine.structures import BaseDataElement
+
+from tsptools.evaluation.functional import detection_map
+from tsptools.models.localizers import FeaturePyramidLocalizer, soft_nms_1d
+from tsptools.models.localizers.targets import (assign_targets,
+                                                default_regress_ranges,
+                                                make_points)
+
+
+def make_feature_set(root, num_videos=6, num_classes=3, channels=16,
+                     step=0.5, seed=0, subsets=('training', ),
+                     write_times=True):
+    """Clip features that encode actions clearly, with their annotations.
+
+    Writes ``root/features/<video>.npy`` (``T x channels``, one step every
+    ``step`` s, step ``i`` centred at ``(i + 0.5) * step``),
+    ``root/features/clip_times/<video>.npy``, ``root/features/manifest.json``
+    (the extraction tool's layout), ``root/ann.json`` (ActivityNet JSON, every
+    video in each of ``subsets`` under the names ``<subset>_<i>``) and
+    ``root/class_index.json``. Inside an action of class ``c`` channel ``c``
+    is raised; its first and last steps raise two boundary channels.
+
+    Returns:
+        ``dict(ann_file, features, class_index, channels, num_classes)``.
+    """
+    rng = np.random.default_rng(seed)
+    feat_dir = osp.join(root, 'features')
+    os.makedirs(osp.join(feat_dir, 'clip_times'), exist_ok=True)
+    classes = [f'class_{c}' for c in range(num_classes)]
+    database, manifest_videos = {}, {}
+    for subset in subsets:
+        for i in range(num_videos):
+            name = f'{subset}_{i}'
+            num = int(rng.integers(30, 50))
+            duration = num * step
+            feats = rng.normal(0, 0.3, (num, channels)).astype(np.float32)
+            anns, pos = [], int(rng.integers(1, 4))
+            while True:
+                length = int(rng.integers(3, 10))
+                if pos + length > num - 1:
+                    break
+                label = int(rng.integers(num_classes))
+                feats[pos:pos + length, label] += 2.0
+                feats[pos, num_classes] += 2.0
+                feats[pos + length - 1, num_classes + 1] += 2.0
+                anns.append(dict(segment=[pos * step, (pos + length) * step],
+                                 label=classes[label]))
+                pos += length + int(rng.integers(2, 6))
+            np.save(osp.join(feat_dir, f'{name}.npy'), feats)
+            if write_times:
+                np.save(osp.join(feat_dir, 'clip_times', f'{name}.npy'),
+                        (np.arange(num) + 0.5) * step)
+            database[name] = dict(subset=subset, duration=duration,
+                                  fps=30.0, num_frames=int(duration * 30),
+                                  annotations=anns)
+            manifest_videos[name] = dict(status='ok', T=num, fps=30.0)
+    with open(osp.join(feat_dir, 'manifest.json'), 'w') as f:
+        json.dump(dict(format='npy', output='.', videos=manifest_videos), f)
+    ann_file = osp.join(root, 'ann.json')
+    with open(ann_file, 'w') as f:
+        json.dump(dict(version='test', database=database), f)
+    class_index = osp.join(root, 'class_index.json')
+    with open(class_index, 'w') as f:
+        json.dump({c: i for i, c in enumerate(classes)}, f)
+    return dict(ann_file=ann_file, features=feat_dir,
+                class_index=class_index, channels=channels,
+                num_classes=num_classes)
+
+
+def _samples(fset):
+    """(inputs, data samples) of a feature set, read as the dataset does."""
+    with open(fset['ann_file']) as f:
+        database = json.load(f)['database']
+    with open(fset['class_index']) as f:
+        index = json.load(f)
+    out = []
+    for name, entry in sorted(database.items()):
+        feats = np.load(osp.join(fset['features'], f'{name}.npy'))
+        times = np.load(
+            osp.join(fset['features'], 'clip_times', f'{name}.npy'))
+        anns = entry['annotations']
+        out.append((torch.from_numpy(feats.T.copy()),
+                    BaseDataElement(
+                        video_name=name,
+                        duration=entry['duration'],
+                        gt_segments=np.array([a['segment'] for a in anns]),
+                        gt_labels=np.array([index[a['label']]
+                                            for a in anns]),
+                        time_offset=float(times[0]),
+                        time_step=float(times[1] - times[0]))))
+    return out
+
+
+def _map(samples, thresholds=(0.5, 0.7)):
+    cat = np.concatenate
+    gt_v = cat([[s.video_name] * len(s.gt_labels) for s in samples])
+    pr_v = cat([[s.video_name] * len(s.pred_labels) for s in samples])
+    res = detection_map(
+        gt_v, cat([s.gt_segments for s in samples]),
+        cat([s.gt_labels for s in samples]), pr_v,
+        cat([s.pred_segments for s in samples]),
+        cat([s.pred_scores for s in samples]),
+        cat([s.pred_labels for s in samples]),
+        tiou_thresholds=thresholds)
+    return res['mAP']
+
+
+@pytest.fixture
+def one_thread():
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
+
+
+def _model(fset, **kwargs):
+    return FeaturePyramidLocalizer(
+        fset['channels'], fset['num_classes'], embed_dims=32, num_levels=3,
+        **kwargs)
+
+
+def test_overfits_a_tiny_feature_set_and_predicts_well_formed(
+        tmp_path, one_thread):
+    torch.manual_seed(0)
+    fset = make_feature_set(str(tmp_path))
+    data = _samples(fset)
+    model = _model(fset)
+    optim = torch.optim.AdamW(model.parameters(), lr=5e-3)
+    inputs = [x for x, _ in data]
+    model.train()
+    for _ in range(60):
+        losses = model(inputs, [s for _, s in data], mode='loss')
+        assert set(losses) == {'loss_cls', 'loss_reg'}
+        optim.zero_grad()
+        sum(losses.values()).backward()
+        optim.step()
+    model.eval()
+    preds = model(inputs, [s.clone() for _, s in data], mode='predict')
+    map50, map70 = _map(preds)
+    assert map50 >= 0.9, map50
+    assert map70 >= 0.9, map70
+    for sample in preds:
+        seg, scores = sample.pred_segments, sample.pred_scores
+        assert seg.shape == (len(scores), 2) and 0 < len(scores) <= 100
+        assert np.all(seg[:, 1] > seg[:, 0])
+        assert np.all(seg >= 0) and np.all(seg <= sample.duration)
+        assert np.all(np.diff(scores) <= 0)
+        assert sample.pred_labels.dtype == np.int64
+        assert np.all((sample.pred_labels >= 0) &
+                      (sample.pred_labels < fset['num_classes']))
+        prop, pscores = sample.proposal_segments, sample.proposal_scores
+        assert len(prop) == len(pscores) <= 100
+        assert np.all(prop[:, 1] > prop[:, 0]) and np.all(
+            np.diff(pscores) <= 0)
+        assert np.all(prop >= 0) and np.all(prop <= sample.duration)
+
+
+def test_predictions_of_an_untrained_model_are_well_formed():
+    torch.manual_seed(0)
+    model = FeaturePyramidLocalizer(8, 4, embed_dims=16, num_levels=3,
+                                    test_cfg=dict(max_per_video=30))
+    model.eval()
+    samples = [dict(video_name='a', duration=7.0, time_offset=0.25,
+                    time_step=0.5),
+               dict(video_name='b', duration=3.1, time_offset=0.25,
+                    time_step=0.5)]
+    out = model([torch.randn(8, 14), torch.randn(8, 6)], samples,
+                mode='predict')
+    for sample in out:
+        seg = sample['pred_segments']
+        assert 0 < len(seg) <= 30
+        assert np.all(seg[:, 1] > seg[:, 0])
+        assert np.all(seg >= 0) and np.all(seg <= sample['duration'])
+        assert np.all(np.diff(sample['pred_scores']) <= 0)
+    # a batch tensor works as a list of sequences
+    cls, dist, masks = model(torch.randn(2, 8, 10))
+    assert [c.shape[-1] for c in cls] == [12, 6, 3]  # padded to x4
+    assert masks[0][:, 10:].sum() == 0
+
+
+def test_wrong_feature_dimension_or_classes_are_clear_errors():
+    model = FeaturePyramidLocalizer(8, 2, embed_dims=16, num_levels=2)
+    with pytest.raises(ValueError, match='model.in_channels'):
+        model([torch.randn(5, 10)])
+    sample = dict(video_name='v', gt_segments=[[1.0, 2.0]], gt_labels=[2],
+                  time_offset=0.0, time_step=0.5, duration=5.0)
+    with pytest.raises(ValueError, match="'v'.*model.num_classes"):
+        model([torch.randn(8, 10)], [sample], mode='loss')
+
+
+def test_targets_centre_sampling_and_ranges():
+    ranges = default_regress_ranges(3)
+    assert ranges == [(0.0, 4.0), (4.0, 8.0), (8.0, float('inf'))]
+    points = make_points([16, 8, 4], [1, 2, 4], ranges)
+    # segment [2, 5] (length 3): only level-0 points inside and near centre
+    cls, reg, pos = assign_targets(points, torch.tensor([[2.0, 5.0]]),
+                                   torch.tensor([1]), 3, 1.5)
+    hit = points[pos]
+    assert torch.equal(hit[:, 0], torch.tensor([2.0, 3.0, 4.0, 5.0]))
+    assert torch.all(hit[:, 3] == 1)
+    assert torch.all(cls[pos][:, 1] == 1) and cls[~pos].sum() == 0
+    assert torch.allclose(reg[pos][0], torch.tensor([0.0, 3.0]))
+    # a long segment goes to the coarsest level, distances in its stride
+    cls, reg, pos = assign_targets(points, torch.tensor([[0.0, 20.0]]),
+                                   torch.tensor([0]), 3, 1.5)
+    assert points[pos][:, 0].tolist() == [4.0, 8.0, 12.0]
+    assert torch.all(points[pos][:, 3] == 4)
+    assert torch.allclose(reg[pos] * 4, torch.stack(
+        [points[pos][:, 0], 20 - points[pos][:, 0]], 1))
+
+
+def test_soft_nms_hand_built_case():
+    segs = np.array([[0, 10], [1, 10], [20, 30], [0, 10]], float)
+    scores = np.array([0.9, 0.8, 0.7, 0.6])
+    # hard NMS: [1, 10] overlaps [0, 10] with tIoU 0.9 -> removed
+    keep, new = soft_nms_1d(segs, scores, method='hard', iou_threshold=0.5)
+    assert keep.tolist() == [0, 2] and np.allclose(new, [0.9, 0.7])
+    # gaussian: decayed by exp(-0.81 / 0.5) and exp(-1 / 0.5), re-ranked
+    keep, new = soft_nms_1d(segs, scores, method='gaussian', sigma=0.5,
+                            min_score=0.0)
+    decayed = 0.8 * np.exp(-0.81 / 0.5)
+    assert keep.tolist() == [0, 2, 1, 3]
+    assert np.allclose(new[:3], [0.9, 0.7, decayed])
+    assert np.all(np.diff(new) <= 0)
+    # linear above the threshold; other labels are never suppressed
+    keep, new = soft_nms_1d(segs, scores, labels=np.array([0, 1, 0, 0]),
+                            method='linear', iou_threshold=0.5,
+                            min_score=0.0)
+    assert keep.tolist() == [0, 1, 2, 3]
+    assert np.allclose(new, [0.9, 0.8, 0.7, 0.0])
+    keep, _ = soft_nms_1d(segs, scores, max_num=2, method='hard')
+    assert len(keep) == 2
+    keep, new = soft_nms_1d(np.zeros((0, 2)), np.zeros(0))
+    assert keep.size == 0 and new.size == 0

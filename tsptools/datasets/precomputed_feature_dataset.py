@@ -1,0 +1,563 @@
+"""Whole videos as precomputed clip features plus their ground truth, for
+training and evaluating temporal action localizers (see
+``docs/en/user_guides/downstream.md``)."""
+import json
+import logging
+import os
+import os.path as osp
+import pickle
+from typing import Dict, List, Optional, Sequence, Tuple, Union
+
+import numpy as np
+import torch
+from mmengine.dataset import BaseDataset
+from mmengine.logging import print_log
+from mmengine.structures import BaseDataElement
+
+from tsptools.registry import DATASETS
+
+#: What to do with a ground-truth segment that leaves ``[0, duration]``.
+OUT_OF_VIDEO_MODES = ('error', 'clip')
+#: Segments may leave the video by this much (seconds) without counting as
+#: outside (rounding in annotation files); they are clipped.
+SEGMENT_TOLERANCE = 1e-3
+
+
+def _log(msg: str, level=logging.INFO) -> None:
+    print_log(msg, logger='current', level=level)
+
+
+def linear_resize(array: np.ndarray, length: int) -> np.ndarray:
+    """Rescale ``T x C`` (or ``T``) to ``length`` steps along time by linear
+    interpolation with the first and last steps kept (``align_corners``),
+    the rule of ``tsptools.apis.clip_plan.resize_features`` and of the
+    official TSP / G-TAD ActivityNet features."""
+    array = np.asarray(array)
+    vector = array.ndim == 1
+    values = (array[:, None] if vector else array).astype(np.float64)
+    num = values.shape[0]
+    if num == 1 or length == 1:
+        out = np.repeat(values[:1], length, axis=0)
+    else:
+        pos = np.linspace(0.0, num - 1.0, length)
+        left = np.minimum(np.floor(pos).astype(np.int64), num - 2)
+        weight = (pos - left)[:, None]
+        out = (1.0 - weight) * values[left] + weight * values[left + 1]
+    return out[:, 0] if vector else out
+
+
+class FeatureStore:
+    """Read access to the output of ``tools/extract_features.py`` (layouts
+    of :mod:`tsptools.apis.feature_io`) or to foreign feature files.
+
+    ``path`` may be:
+
+    * a folder with ``manifest.json``: its ``format`` decides (``npy``/
+      ``csv``: ``<video>.<ext>`` plus ``clip_times/<video>.npy``; ``h5`` /
+      ``pkl``: the merged ``features.h5`` / ``features.pkl``);
+    * a folder without manifest: ``features.h5``, ``features.pkl`` or
+      ``<video>.npy`` files (clip times used when ``clip_times/`` has them);
+    * an ``.h5``/``.hdf5`` file (one ``T x C`` dataset per video at the
+      root, the official TSP layout; attribute ``clip_times`` optional) or a
+      ``.pkl`` file (``{video: array or dict(features, clip_times)}``).
+
+    Arrays are read when asked for (``pkl`` is loaded whole); an HDF5 file is
+    opened once per process.
+    """
+
+    def __init__(self, path: str) -> None:
+        if not osp.exists(path):
+            raise FileNotFoundError(f'features not found: {path}')
+        self.path = path
+        self.manifest: Optional[dict] = None
+        self.folder = path if osp.isdir(path) else osp.dirname(path)
+        manifest_path = osp.join(self.folder, 'manifest.json')
+        if osp.isfile(manifest_path):
+            with open(manifest_path) as f:
+                self.manifest = json.load(f)
+        if osp.isfile(path):
+            self.file = path
+            self.format = self._format_of_file(path)
+        elif self.manifest is not None and \
+                self.manifest.get('format') in ('h5', 'pkl'):
+            self.format = self.manifest['format']
+            self.file = osp.join(path, self.manifest.get('output') or
+                                 f'features.{self.format}')
+        elif self.manifest is not None:
+            self.format, self.file = self.manifest.get('format', 'npy'), None
+        elif osp.isfile(osp.join(path, 'features.h5')):
+            self.format, self.file = 'h5', osp.join(path, 'features.h5')
+        elif osp.isfile(osp.join(path, 'features.pkl')):
+            self.format, self.file = 'pkl', osp.join(path, 'features.pkl')
+        else:
+            self.format, self.file = 'npy', None
+        if self.format not in ('npy', 'csv', 'h5', 'pkl'):
+            raise ValueError(f'{path}: unknown feature format '
+                             f'{self.format!r}')
+        self._h5 = None
+        self._h5_pid = None
+        self._pkl = None
+        if self.format == 'pkl':
+            with open(self.file, 'rb') as f:
+                self._pkl = pickle.load(f)
+
+    @staticmethod
+    def _format_of_file(path: str) -> str:
+        ext = osp.splitext(path)[1].lower()
+        if ext in ('.h5', '.hdf5'):
+            return 'h5'
+        if ext in ('.pkl', '.pickle'):
+            return 'pkl'
+        raise ValueError(f'{path}: features must be a folder, an .h5 or a '
+                         '.pkl file')
+
+    # -- listing -------------------------------------------------------
+
+    def names(self) -> set:
+        if self.format == 'h5':
+            return set(self._h5file().keys())
+        if self.format == 'pkl':
+            return set(self._pkl)
+        ext = f'.{self.format}'
+        return {
+            name[:-len(ext)]
+            for name in os.listdir(self.path)
+            if name.endswith(ext) and not name.startswith('.')
+        }
+
+    def file_of(self, name: str) -> str:
+        """The file that holds ``name``'s features (for messages)."""
+        if self.file is not None:
+            return f'{self.file}[{name!r}]'
+        return osp.join(self.path, f'{name}.{self.format}')
+
+    def manifest_entry(self, name: str) -> dict:
+        if self.manifest is None:
+            return {}
+        return dict(self.manifest.get('videos', {}).get(name, {}))
+
+    def shape(self, name: str) -> Tuple[int, ...]:
+        """Shape of ``name``'s array, read without loading it (npy, h5)."""
+        if self.format == 'h5':
+            return tuple(self._h5file()[name].shape)
+        if self.format == 'npy':
+            return tuple(
+                np.load(self.file_of(name), mmap_mode='r',
+                        allow_pickle=False).shape)
+        return tuple(self.load(name)[0].shape)
+
+    # -- reading -------------------------------------------------------
+
+    def _h5file(self):
+        import h5py
+        if self._h5 is None or self._h5_pid != os.getpid():
+            self._h5 = h5py.File(self.file, 'r')
+            self._h5_pid = os.getpid()
+        return self._h5
+
+    def load(self, name: str) -> Tuple[np.ndarray, Optional[np.ndarray]]:
+        """``(features T x C float32, clip_times T or None)``."""
+        times = None
+        if self.format == 'h5':
+            dset = self._h5file()[name]
+            features = dset[()]
+            if 'clip_times' in dset.attrs:
+                times = np.asarray(dset.attrs['clip_times'], np.float64)
+        elif self.format == 'pkl':
+            entry = self._pkl[name]
+            if isinstance(entry, dict):
+                features = entry['features']
+                if entry.get('clip_times') is not None:
+                    times = np.asarray(entry['clip_times'], np.float64)
+            else:
+                features = entry
+        else:
+            path = self.file_of(name)
+            if self.format == 'npy':
+                features = np.load(path, allow_pickle=False)
+            else:
+                features = np.loadtxt(path, dtype=np.float32, delimiter=',',
+                                      skiprows=1, ndmin=2)
+            times_file = osp.join(self.path, 'clip_times', f'{name}.npy')
+            if osp.isfile(times_file):
+                times = np.load(times_file, allow_pickle=False)
+        features = np.asarray(features, dtype=np.float32)
+        if times is not None:
+            times = np.asarray(times, dtype=np.float64).reshape(-1)
+            if len(times) != len(features):
+                raise ValueError(
+                    f'{self.file_of(name)}: {len(features)} feature steps '
+                    f'but {len(times)} clip times')
+        return features, times
+
+    def __getstate__(self):
+        state = dict(self.__dict__)
+        state['_h5'] = None
+        state['_h5_pid'] = None
+        return state
+
+
+@DATASETS.register_module()
+class PrecomputedFeatureDataset(BaseDataset):
+    """Untrimmed videos as clip-feature sequences with their action
+    instances, for temporal action localization on precomputed features.
+
+    Sample ``idx`` is ``dict(inputs, data_samples)``: ``inputs`` a float32
+    tensor ``C x T`` (channels first) and ``data_samples`` a
+    :class:`~mmengine.structures.BaseDataElement` with ``video_name``,
+    ``duration`` (s), ``gt_segments`` (``K x 2`` s), ``gt_labels`` (``K``
+    class indices), ``time_offset`` and ``time_step`` (feature step ``i`` is
+    centred at ``time_offset + i * time_step`` seconds), ``num_steps``
+    (``T``) — the fields that the localizers and the metrics
+    (:class:`~tsptools.evaluation.DetectionMAP`,
+    :class:`~tsptools.evaluation.ProposalAR`) read.
+
+    Feature step times come, in order of preference, from the clip times
+    stored with the features, from the extraction manifest (``settings``
+    and each video's ``fps``), from ``clip_grid`` and the video's ``fps``,
+    or else by spreading the ``T`` steps evenly over the video
+    (``(i + 0.5) * duration / T``, with a warning).
+
+    Temporal size:
+
+    * ``resize_to=T``: features (and their times) are linearly interpolated
+      to ``T`` steps (ActivityNet practice: 100);
+    * ``window_size=W`` (with ``resize_to=None``): training samples are
+      random windows of ``W`` consecutive steps of longer videos (ground
+      truth clipped to the window, instances with less than
+      ``window_min_overlap`` of their length inside dropped); in
+      ``test_mode`` every video is whole (the localizer is fully
+      convolutional);
+    * neither: whole videos of their own length.
+
+    Args:
+        ann_file (str): ActivityNet-style JSON (``database`` -> video ->
+            ``subset``, ``duration``, ``annotations[{segment, label}]``,
+            optional ``fps``, ``num_frames``).
+        features (str): folder or file of features (see
+            :class:`FeatureStore`); relative to ``data_root`` if given.
+        class_index (str | dict | list, optional): ``{name: index}`` or a
+            list of names (or a JSON file of either, e.g. SynthActions'
+            ``class_index.json``). None: the sorted labels of the whole
+            annotation file.
+        subset (str | list[str], optional): keep videos of this subset
+            (``training``, ``validation``, ``testing``); None keeps all.
+        resize_to (int, optional): interpolate every video to this length.
+        window_size (int, optional): training window length (see above).
+        window_min_overlap (float): see above.
+        clip_grid (dict, optional): ``dict(clip_len, frame_interval, stride,
+            fps)`` of features stored without times or manifest (e.g. the
+            official TSP h5 files: 16, 2, 16 and 30 fps for ActivityNet);
+            the video's own ``fps`` in the annotation wins over ``fps``.
+        out_of_video (str): a segment outside ``[0, duration]`` (beyond
+            1 ms) is an ``'error'`` naming the file and video, or is
+            ``'clip'``-ped (dropped if nothing is left; ActivityNet v1.3 has
+            a few segments past the end).
+        filter_empty_gt (bool): outside ``test_mode``, drop videos without
+            instances (they are kept for evaluation).
+        allow_missing (bool): skip, with a warning, annotated videos that
+            have no features (e.g. failed extractions) instead of raising.
+        data_root, indices, serialize_data, test_mode, lazy_init,
+            max_refetch: as in :class:`mmengine.dataset.BaseDataset`.
+    """
+
+    def __init__(self,
+                 ann_file: str,
+                 features: str,
+                 class_index: Union[str, dict, Sequence[str], None] = None,
+                 subset: Union[str, Sequence[str], None] = None,
+                 resize_to: Optional[int] = None,
+                 window_size: Optional[int] = None,
+                 window_min_overlap: float = 0.5,
+                 clip_grid: Optional[dict] = None,
+                 out_of_video: str = 'error',
+                 filter_empty_gt: bool = True,
+                 allow_missing: bool = False,
+                 data_root: str = '',
+                 indices=None,
+                 serialize_data: bool = True,
+                 test_mode: bool = False,
+                 lazy_init: bool = False,
+                 max_refetch: int = 1000) -> None:
+        if out_of_video not in OUT_OF_VIDEO_MODES:
+            raise ValueError(f'out_of_video must be one of '
+                             f'{OUT_OF_VIDEO_MODES}, got {out_of_video!r}')
+        for name, value in (('resize_to', resize_to),
+                            ('window_size', window_size)):
+            if value is not None and (int(value) != value or value < 1):
+                raise ValueError(f'{name} must be None or a positive '
+                                 f'integer, got {value!r}')
+        if resize_to is not None and window_size is not None:
+            raise ValueError('use resize_to or window_size, not both')
+        if data_root and not osp.isabs(features):
+            features = osp.join(data_root, features)
+        self.features = features
+        self.class_index = class_index
+        self.subset = [subset] if isinstance(subset, str) else subset
+        self.resize_to = resize_to
+        self.window_size = window_size
+        self.window_min_overlap = window_min_overlap
+        self.clip_grid = dict(clip_grid) if clip_grid else None
+        self.out_of_video = out_of_video
+        self.filter_empty_gt = filter_empty_gt
+        self.allow_missing = allow_missing
+        self.store: Optional[FeatureStore] = None
+        self._warned_uniform = False
+        super().__init__(
+            ann_file=ann_file,
+            data_root=data_root,
+            data_prefix=dict(),
+            indices=indices,
+            serialize_data=serialize_data,
+            pipeline=[],
+            test_mode=test_mode,
+            lazy_init=lazy_init,
+            max_refetch=max_refetch)
+
+    # ------------------------------------------------------------------
+    # Annotations
+    # ------------------------------------------------------------------
+
+    def _load_classes(self, database: dict) -> Dict[str, int]:
+        index = self.class_index
+        source = 'class_index'
+        if isinstance(index, str):
+            source = index
+            if not osp.isfile(index):
+                raise FileNotFoundError(f'class index not found: {index}')
+            with open(index) as f:
+                index = json.load(f)
+        if index is None:
+            labels = {
+                str(a.get('label')) for v in database.values()
+                for a in v.get('annotations', []) if isinstance(a, dict)
+            }
+            return {name: i for i, name in enumerate(sorted(labels))}
+        if isinstance(index, dict):
+            out = {str(k): int(v) for k, v in index.items()}
+        else:
+            out = {str(name): i for i, name in enumerate(index)}
+        if sorted(out.values()) != list(range(len(out))):
+            raise ValueError(f'{source}: class indices must be 0..N-1')
+        return out
+
+    def load_data_list(self) -> List[dict]:
+        ann_file = self.ann_file
+        if not osp.isfile(ann_file):
+            raise FileNotFoundError(f'annotation file not found: {ann_file}')
+        with open(ann_file) as f:
+            database = json.load(f)
+        if not isinstance(database, dict) or \
+                not isinstance(database.get('database'), dict):
+            raise ValueError(f'{ann_file}: missing top-level "database"')
+        database = database['database']
+        classes = self._load_classes(database)
+        names_by_index = sorted(classes, key=classes.get)
+        self._metainfo['classes'] = tuple(names_by_index)
+
+        self.store = FeatureStore(self.features)
+        available = self.store.names()
+        data_list, missing = [], []
+        for video, entry in database.items():
+            if self.subset is not None and \
+                    entry.get('subset') not in self.subset:
+                continue
+            info = self._parse_video(video, entry, classes)
+            if info is None:
+                continue
+            if video not in available:
+                missing.append(video)
+                continue
+            data_list.append(info)
+        if missing:
+            self._report_missing(missing)
+        if not data_list:
+            raise ValueError(f'{ann_file}: no video of subset {self.subset} '
+                             f'with features in {self.features}')
+        self._check_shapes(data_list)
+        if not self.test_mode and self.filter_empty_gt:
+            kept = [d for d in data_list if len(d['gt_labels'])]
+            if not kept:
+                raise ValueError(f'{ann_file}: no video of subset '
+                                 f'{self.subset} has an action instance')
+            data_list = kept
+        return data_list
+
+    def _parse_video(self, video: str, entry: dict,
+                     classes: Dict[str, int]) -> Optional[dict]:
+        where = f'{self.ann_file}: video {video!r}'
+        if not isinstance(entry, dict) or 'duration' not in entry:
+            raise ValueError(f'{where}: missing "duration"')
+        duration = float(entry['duration'])
+        if not duration > 0:
+            raise ValueError(f'{where}: duration must be positive, got '
+                             f'{duration}')
+        segments, labels = [], []
+        for k, ann in enumerate(entry.get('annotations', [])):
+            seg = ann.get('segment') if isinstance(ann, dict) else None
+            if seg is None or len(seg) != 2:
+                raise ValueError(f'{where}: annotation {k} has no '
+                                 f'[start, end] "segment"')
+            start, end = float(seg[0]), float(seg[1])
+            if not end > start:
+                raise ValueError(f'{where}: annotation {k}: segment '
+                                 f'[{start}, {end}] ends before it starts')
+            if start < -SEGMENT_TOLERANCE or \
+                    end > duration + SEGMENT_TOLERANCE:
+                if self.out_of_video == 'error':
+                    raise ValueError(
+                        f'{where}: annotation {k}: segment [{start}, {end}] '
+                        f'is outside the video [0, {duration}] (use '
+                        "out_of_video='clip' to clip such segments)")
+            start, end = max(start, 0.0), min(end, duration)
+            if not end > start:
+                continue
+            label = str(ann.get('label'))
+            if label not in classes:
+                source = self.class_index if isinstance(
+                    self.class_index, str) else 'the class index'
+                raise ValueError(
+                    f'{where}: annotation {k}: unknown label {label!r} (not '
+                    f'in {source}, {len(classes)} classes)')
+            segments.append([start, end])
+            labels.append(classes[label])
+        return dict(
+            video_name=video,
+            duration=duration,
+            fps=entry.get('fps'),
+            num_frames=entry.get('num_frames'),
+            subset=entry.get('subset'),
+            gt_segments=np.asarray(segments, np.float64).reshape(-1, 2),
+            gt_labels=np.asarray(labels, np.int64))
+
+    def _report_missing(self, missing: List[str]) -> None:
+        details = []
+        for video in missing[:5]:
+            entry = self.store.manifest_entry(video)
+            note = f' (manifest: {entry.get("status")}' + (
+                f', {entry["error"]})' if entry.get('error') else ')') \
+                if entry else ''
+            details.append(f'{video}{note}')
+        msg = (f'{len(missing)} video(s) of {self.ann_file} (subset '
+               f'{self.subset}) have no features in {self.features}: '
+               f'{", ".join(details)}' + (' ...' if len(missing) > 5 else ''))
+        if not self.allow_missing:
+            raise FileNotFoundError(
+                msg + '; extract them, or set allow_missing=True to skip')
+        _log(msg + '; skipped', logging.WARNING)
+
+    def _check_shapes(self, data_list: List[dict]) -> None:
+        channels = None
+        for info in data_list:
+            name = info['video_name']
+            shape = self.store.shape(name)
+            if len(shape) != 2 or shape[0] == 0 or shape[1] == 0:
+                raise ValueError(f'{self.store.file_of(name)}: expected a '
+                                 f'non-empty T x C feature array, got shape '
+                                 f'{shape}')
+            if channels is None:
+                channels = shape[1]
+            elif shape[1] != channels:
+                raise ValueError(
+                    f'{self.store.file_of(name)}: {shape[1]} channels, but '
+                    f'other videos have {channels}')
+            info['num_features'] = int(shape[0])
+        self._metainfo['feature_channels'] = channels
+
+    # ------------------------------------------------------------------
+    # Samples
+    # ------------------------------------------------------------------
+
+    def _clip_times(self, info: dict, num: int) -> np.ndarray:
+        """Centre time (s) of each stored feature step."""
+        name, fps = info['video_name'], info.get('fps')
+        manifest = self.store.manifest
+        settings = (manifest or {}).get('settings')
+        entry = self.store.manifest_entry(name)
+        grid = None
+        if settings and entry.get('fps'):
+            grid = dict(settings, fps=entry['fps'])
+        elif self.clip_grid is not None:
+            grid = dict(self.clip_grid)
+            if fps:
+                grid['fps'] = fps
+        if grid is not None and grid.get('fps'):
+            fi = grid.get('frame_interval', 2)
+            stride, clip_len = grid.get('stride', 16), grid.get('clip_len', 16)
+            raw = (np.arange(num) * stride + clip_len / 2) * fi / \
+                float(grid['fps'])
+            if grid.get('resize_to') and entry.get('num_clips'):
+                raw = linear_resize(
+                    (np.arange(entry['num_clips']) * stride + clip_len / 2) *
+                    fi / float(grid['fps']), num)
+            return raw
+        if not self._warned_uniform:
+            _log(f'{self.features}: no clip times, manifest or clip_grid; '
+                 'spreading the feature steps evenly over each video',
+                 logging.WARNING)
+            self._warned_uniform = True
+        return (np.arange(num) + 0.5) * info['duration'] / num
+
+    def load_features(self, info: dict) -> Tuple[np.ndarray, np.ndarray]:
+        """``(features T x C, times T)`` of a video, resized if asked."""
+        name = info['video_name']
+        features, times = self.store.load(name)
+        if features.ndim != 2 or features.size == 0:
+            raise ValueError(f'{self.store.file_of(name)}: expected a '
+                             f'non-empty T x C feature array, got shape '
+                             f'{features.shape}')
+        if times is None:
+            times = self._clip_times(info, len(features))
+        if self.resize_to is not None and len(features) != self.resize_to:
+            features = linear_resize(features, self.resize_to).astype(
+                np.float32)
+            times = linear_resize(times, self.resize_to)
+        return features, times
+
+    @staticmethod
+    def time_grid(times: np.ndarray, duration: float) -> Tuple[float, float]:
+        """``(offset, step)`` of the regular grid the times lie on."""
+        if len(times) < 2:
+            return float(times[0]), float(max(duration, 1e-3))
+        step = float(np.median(np.diff(times)))
+        if not step > 0:
+            step = float(max(duration, 1e-3)) / len(times)
+        return float(times[0]), step
+
+    def _crop_window(self, features, offset, step, segments, labels):
+        """A random window of ``window_size`` steps and its ground truth."""
+        num, size = len(features), self.window_size
+        if num <= size:
+            return features, offset, segments, labels
+        for _ in range(10):
+            first = int(np.random.randint(0, num - size + 1))
+            lo = offset + (first - 0.5) * step
+            hi = offset + (first + size - 0.5) * step
+            clipped = np.clip(segments, lo, hi)
+            inside = clipped[:, 1] - clipped[:, 0]
+            keep = inside >= self.window_min_overlap * (
+                segments[:, 1] - segments[:, 0])
+            keep &= inside > 0
+            if keep.any():
+                break
+        return (features[first:first + size], offset + first * step,
+                clipped[keep], labels[keep])
+
+    def prepare_data(self, idx: int) -> dict:
+        info = self.get_data_info(idx)
+        features, times = self.load_features(info)
+        offset, step = self.time_grid(times, info['duration'])
+        segments, labels = info['gt_segments'], info['gt_labels']
+        if self.window_size is not None and not self.test_mode:
+            features, offset, segments, labels = self._crop_window(
+                features, offset, step, segments, labels)
+        sample = BaseDataElement(
+            video_name=info['video_name'],
+            duration=float(info['duration']),
+            gt_segments=segments.astype(np.float64).reshape(-1, 2),
+            gt_labels=labels.astype(np.int64),
+            time_offset=offset,
+            time_step=step,
+            num_steps=int(len(features)))
+        inputs = torch.from_numpy(np.ascontiguousarray(features.T))
+        return dict(inputs=inputs, data_samples=sample)
