@@ -15,11 +15,10 @@ class PALTemporalEmbeddingHead(BaseModule):
     ``num_layers`` 1-D temporal convolutions of ``kernel_size`` (paper: two
     layers, kernel 3, "followed by ReLU activation function") with ReLU
     between them; the output of the last one is linear (it is L2-normalised
-    next) unless ``act_last=True``. The paper's sentence also reads as a ReLU
-    after the last convolution; a final ReLU confines the embeddings to the
-    positive orthant and, in a 64-iteration SynthActions run
-    (``docs/en/user_guides/pal.md``), left the validation contrastive
-    accuracy at chance (0.05 vs 0.50 without it). Zero ``same`` padding
+    next, as MoCo v2's projection) unless ``act_last=True``. The paper's
+    sentence also reads as a ReLU after the last convolution; that would
+    confine the L2-normalised embeddings to the positive orthant (every
+    cosine >= 0); see ``docs/en/user_guides/pal.md``. Zero ``same`` padding
     keeps one output per clip, so that the alignment operator can pick the
     clips ``[s, e]``; the receptive field is
     ``1 + num_layers * (kernel_size - 1)`` clips (Table 4: 1, 3, 5, 7 for 0-3
