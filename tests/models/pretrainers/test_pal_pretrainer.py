@@ -201,6 +201,25 @@ def test_predict_and_contrastive_accuracy_metric():
     assert result['acc_contrast'] == pytest.approx(sum(acc) / 2)
     assert result['loss_contrast'] == pytest.approx(sum(loss) / 2)
     assert result['chance_contrast'] == pytest.approx(1 / 9)
+    # retrieval among the evaluated samples' own keys
+    q = torch.stack([s.query_embedding for s in out])
+    k = torch.stack([s.key_embedding for s in out])
+    sim = q @ k.t()
+    expected = [float(sim[i, i] > sim[i, 1 - i]) for i in range(2)]
+    assert result['acc_retrieval'] == pytest.approx(sum(expected) / 2)
+    assert result['chance_retrieval'] == pytest.approx(1 / 2)
+
+
+def test_retrieval_accuracy_by_hand():
+    from tsptools.evaluation.metrics.contrastive_accuracy import \
+        retrieval_accuracy
+    keys = torch.eye(3).numpy()
+    queries = keys[[0, 2, 2]]  # query 1 is closest to key 2, not its own
+    assert retrieval_accuracy(queries, keys) == pytest.approx(2 / 3)
+    assert retrieval_accuracy(queries, keys, chunk=1) == pytest.approx(2 / 3)
+    # ties are not a success: a collapsed encoder scores 0
+    same = torch.ones(3, 4).numpy()
+    assert retrieval_accuracy(same, same) == 0.0
 
 
 def test_one_training_iteration_on_real_videos(trimmed_set):

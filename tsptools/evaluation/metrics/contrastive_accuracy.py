@@ -18,6 +18,15 @@ class ContrastiveAccuracy(BaseMetric):
     monitors) and ``chance_contrast`` (mean of ``1 / (1 + K)``, the accuracy
     of a random ranking).
 
+    When the samples also carry ``query_embedding`` and ``key_embedding``
+    (their region features), it reports ``acc_retrieval``: the fraction of
+    queries whose own key is strictly the most similar among the keys of all
+    ``N`` evaluated samples, and ``chance_retrieval`` (``1 / N``). Unlike the
+    queue, these keys come from the same encoder state and the same
+    normalisation mode as the queries, so the measure cannot be won by keys
+    that drift during training or by train/eval BN differences; a collapsed
+    encoder (all features alike) scores chance.
+
     Args:
         collect_device (str): ``'cpu'`` or ``'gpu'``.
         prefix (str, optional): prefix of the metric names.
@@ -39,15 +48,40 @@ class ContrastiveAccuracy(BaseMetric):
                                '"acc_contrast", "loss_contrast" or '
                                '"num_negatives" (use PALPretrainer)')
             acc, loss, k = (float(v) for v in values)
-            self.results.append((acc, loss, 1.0 / (1.0 + k)))
+            q, key = sample.get('query_embedding'), sample.get('key_embedding')
+            embeddings = None if q is None or key is None else (
+                np.asarray(q, dtype=np.float32),
+                np.asarray(key, dtype=np.float32))
+            self.results.append((acc, loss, 1.0 / (1.0 + k), embeddings))
 
     def compute_metrics(self, results: List[tuple]) -> Dict[str, float]:
-        values = np.asarray(results, dtype=np.float64).reshape(-1, 3)
-        if not len(values):
+        if not results:
             return dict(acc_contrast=0.0, loss_contrast=0.0,
                         chance_contrast=0.0)
+        values = np.asarray([r[:3] for r in results], dtype=np.float64)
         acc, loss, chance = values.mean(0)
-        return dict(
+        metrics = dict(
             acc_contrast=float(acc),
             loss_contrast=float(loss),
             chance_contrast=float(chance))
+        if all(r[3] is not None for r in results):
+            queries = np.stack([r[3][0] for r in results])
+            keys = np.stack([r[3][1] for r in results])
+            metrics['acc_retrieval'] = retrieval_accuracy(queries, keys)
+            metrics['chance_retrieval'] = 1.0 / len(results)
+        return metrics
+
+
+def retrieval_accuracy(queries: np.ndarray, keys: np.ndarray,
+                       chunk: int = 4096) -> float:
+    """Fraction of rows ``i`` whose ``queries[i] . keys[i]`` is strictly the
+    largest of ``queries[i] . keys[j]`` over all ``j`` (in chunks of rows)."""
+    correct = 0
+    for start in range(0, len(queries), chunk):
+        q = queries[start:start + chunk]
+        sim = q @ keys.T
+        rows = np.arange(len(q))
+        pos = sim[rows, start + rows].copy()
+        sim[rows, start + rows] = -np.inf
+        correct += int((pos > sim.max(1)).sum())
+    return correct / len(queries)

@@ -105,7 +105,8 @@ class PALPretrainer(Pretrainer):
     - ``'loss'``: momentum update, ``loss_contrast``, ``acc_contrast``,
       enqueue;
     - ``'predict'``: per data sample ``loss_contrast``, ``acc_contrast`` and
-      ``num_negatives`` against the current queue, without updating anything
+      ``num_negatives`` against the current queue, and the region features
+      ``query_embedding`` / ``key_embedding``, without updating anything
       (read by :class:`ContrastiveAccuracy`).
 
     Buffers (saved in checkpoints): ``queue`` (``K x D``, initialised with
@@ -292,10 +293,13 @@ class PALPretrainer(Pretrainer):
         losses = self.criterion(query, key, negatives, reduction='none')
         logits = self.criterion.logits(query, key, negatives)
         correct = self.criterion.positive_first(logits)
-        for sample, loss, acc in zip(data_samples, losses, correct):
+        for sample, loss, acc, q, k in zip(data_samples, losses, correct,
+                                           query, key):
             sample.set_field(loss.detach().cpu(), 'loss_contrast')
             sample.set_field(acc.detach().cpu(), 'acc_contrast')
             sample.set_field(torch.tensor(self.queue_size), 'num_negatives')
+            sample.set_field(q.detach().cpu(), 'query_embedding')
+            sample.set_field(k.detach().cpu(), 'key_embedding')
         return data_samples
 
     def forward(self,
