@@ -41,7 +41,7 @@ def test_queue_receives_the_keys_of_both_ranks(tmp_path, trimmed_set):
     # 6 training videos, 2 ranks, 1 video per rank and iteration
     assert 'Epoch(train) [1][3/3]' in log
     assert 'acc_contrast' in log and 'chance_contrast' in log
-    assert 'acc_retrieval' in log
+    assert 'acc_retrieval' in log and 'infonce_contrast' in log
     ckpt = torch.load(
         osp.join(work_dir, 'epoch_1.pth'), map_location='cpu',
         weights_only=False)

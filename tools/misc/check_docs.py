@@ -265,6 +265,9 @@ def check_command(tokens: List[str]) -> List[str]:
     """Problems of one simple command."""
     problems = []
     for path in repo_paths(tokens):
+        if path.startswith('../shared/') and \
+                not osp.isdir(osp.join(REPO_ROOT, '..', 'shared')):
+            continue  # a checkout without the shared folder beside it
         if not osp.exists(osp.join(REPO_ROOT, path)):
             problems.append(f'{path} does not exist')
     while tokens and re.match(r'^[A-Za-z_]\w*=', tokens[0]):

@@ -1,8 +1,8 @@
 # PAL's optimisation (Sec. 4.1.1): Adam, lr 1e-4, weight decay 1e-5 (Adam's
 # L2 penalty, not AdamW), lr x0.1 when the validation loss stops decreasing.
 # The paper gives no patience: 10 epochs (PyTorch's default) of no relative
-# improvement above 1e-4 of ``loss_contrast`` (ContrastiveAccuracy's
-# validation loss) over 200 epochs.
+# improvement above 1e-4 of ``infonce_contrast`` (ContrastiveAccuracy's
+# validation InfoNCE loss) over 200 epochs.
 max_epochs = 200
 train_cfg = dict(
     type='EpochBasedTrainLoop', max_epochs=max_epochs, val_begin=1,
@@ -15,7 +15,7 @@ optim_wrapper = dict(
 param_scheduler = [
     dict(
         type='ReduceOnPlateauLR',
-        monitor='loss_contrast',
+        monitor='infonce_contrast',
         rule='less',
         factor=0.1,
         patience=10,

@@ -199,7 +199,7 @@ def test_predict_and_contrastive_accuracy_metric():
     acc = [float(s.acc_contrast) for s in out]
     loss = [float(s.loss_contrast) for s in out]
     assert result['acc_contrast'] == pytest.approx(sum(acc) / 2)
-    assert result['loss_contrast'] == pytest.approx(sum(loss) / 2)
+    assert result['infonce_contrast'] == pytest.approx(sum(loss) / 2)
     assert result['chance_contrast'] == pytest.approx(1 / 9)
     # retrieval among the evaluated samples' own keys
     q = torch.stack([s.query_embedding for s in out])

@@ -14,9 +14,13 @@ class ContrastiveAccuracy(BaseMetric):
     Each data sample carries ``acc_contrast`` (1 if its positive logit is the
     largest of the ``1 + K``), ``loss_contrast`` (its InfoNCE loss) and
     ``num_negatives`` (``K``). Reports their means: ``acc_contrast``,
-    ``loss_contrast`` (the validation loss that PAL's learning-rate schedule
-    monitors) and ``chance_contrast`` (mean of ``1 / (1 + K)``, the accuracy
-    of a random ranking).
+    ``infonce_contrast`` (the mean InfoNCE loss, the validation loss that
+    PAL's learning-rate schedule monitors) and ``chance_contrast`` (mean of
+    ``1 / (1 + K)``, the accuracy of a random ranking). The loss is not
+    reported as ``loss_*``: mmengine's log processor averages every logged
+    key containing ``loss`` over a window, validation epochs included, so the
+    logs would show a running mean over up to 20 epochs instead of each
+    epoch's value.
 
     When the samples also carry ``query_embedding`` and ``key_embedding``
     (their region features), it reports ``acc_retrieval``: the fraction of
@@ -56,13 +60,13 @@ class ContrastiveAccuracy(BaseMetric):
 
     def compute_metrics(self, results: List[tuple]) -> Dict[str, float]:
         if not results:
-            return dict(acc_contrast=0.0, loss_contrast=0.0,
+            return dict(acc_contrast=0.0, infonce_contrast=0.0,
                         chance_contrast=0.0)
         values = np.asarray([r[:3] for r in results], dtype=np.float64)
         acc, loss, chance = values.mean(0)
         metrics = dict(
             acc_contrast=float(acc),
-            loss_contrast=float(loss),
+            infonce_contrast=float(loss),
             chance_contrast=float(chance))
         if all(r[3] is not None for r in results):
             queries = np.stack([r[3][0] for r in results])
