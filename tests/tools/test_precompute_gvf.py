@@ -122,3 +122,33 @@ def test_avg_pool_npz_and_failed_videos(setup, tmp_path):
         np.testing.assert_allclose(stored[name],
                                    clip_features(setup, name).mean(0),
                                    rtol=1e-4, atol=1e-5)
+
+
+def test_cli_from_features_matches_extraction(setup, tmp_path):
+    """Pooling the features of tools/extract_features.py gives the GVF of
+    the encoder (the config's train and val videos a, b, d only)."""
+    feats = tmp_path / 'feats'
+    proc = subprocess.run(
+        [sys.executable, 'tools/extract_features.py', setup['config'],
+         setup['checkpoint'], '--video-dir', str(setup['root'] / 'videos'),
+         '--out-dir', str(feats), '--no-progress'],
+        cwd=REPO_ROOT, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, (proc.stdout + proc.stderr)[-4000:]
+    out = tmp_path / 'gvf.npz'
+    cmd = [sys.executable, 'tools/precompute_gvf.py', setup['config'],
+           '--from-features', str(feats), '--out', str(out)]
+    proc = subprocess.run(cmd, cwd=REPO_ROOT, capture_output=True,
+                          text=True, timeout=300)
+    assert proc.returncode == 0, (proc.stdout + proc.stderr)[-4000:]
+    stored = read_gvf(str(out))
+    assert sorted(stored) == ['a', 'b', 'd']  # c is not in the config
+    for name in ('a', 'b', 'd'):
+        np.testing.assert_allclose(stored[name],
+                                   clip_features(setup, name).max(0),
+                                   rtol=1e-4, atol=1e-5)
+    # a video of the config without features is an error naming it
+    os.remove(feats / 'd.npy')
+    proc = subprocess.run(cmd, cwd=REPO_ROOT, capture_output=True,
+                          text=True, timeout=300)
+    assert proc.returncode != 0 and "'d'" not in proc.stdout
+    assert 'no features for 1 videos: d' in proc.stderr

@@ -8,7 +8,8 @@ from .feature_extraction import (SequentialClipDataset, VideoFeatures,
                                  init_encoder, iter_video_clips,
                                  iter_video_features, list_videos)
 from .feature_io import load_features
-from .gvf import pool_features, precompute_gvf, read_gvf, videos_of_config
+from .gvf import (gvf_from_features, pool_features, precompute_gvf,
+                  read_gvf, videos_of_config)
 
 __all__ = [
     'DEFAULT_EXTRACT_CFG', 'make_extract_cfg', 'clip_starts', 'num_clips',
@@ -16,6 +17,6 @@ __all__ = [
     'init_encoder', 'file_sha256', 'iter_video_clips',
     'SequentialClipDataset', 'VideoFeatures', 'iter_video_features',
     'extract_video_features', 'list_videos', 'extract_to_dir',
-    'load_features', 'pool_features', 'precompute_gvf', 'read_gvf',
+    'load_features', 'gvf_from_features', 'pool_features', 'precompute_gvf', 'read_gvf',
     'videos_of_config'
 ]

@@ -170,7 +170,38 @@ def precompute_gvf(model, videos: Sequence[VideoEntry], out_file: str,
     return gvfs, failed
 
 
+def gvf_from_features(features: str, out_file: str, pool: str = 'max',
+                      videos: Optional[Sequence[str]] = None,
+                      attrs: Optional[dict] = None) -> Dict[str, np.ndarray]:
+    """Pool clip features that ``tools/extract_features.py`` already wrote
+    (an output folder or its merged ``.h5``/``.pkl``) and write the GVF file.
+
+    With the initial encoder's features of the same clip grid this gives the
+    same vectors as :func:`precompute_gvf` without decoding the videos again
+    (the demo extracts the TAC features once, for the GVF and for the
+    downstream benchmark).
+
+    Args:
+        videos: names to keep (default: every video of ``features``).
+
+    Raises:
+        KeyError: a name of ``videos`` has no features.
+    """
+    from .feature_io import load_features
+    stored = load_features(features)
+    names = sorted(stored) if videos is None else sorted(set(videos))
+    missing = [name for name in names if name not in stored]
+    if missing:
+        raise KeyError(f'{features}: no features for {len(missing)} videos: '
+                       f'{", ".join(missing[:10])}')
+    if not names:
+        raise ValueError(f'{features}: no features')
+    gvfs = {name: pool_features(stored[name][0], pool) for name in names}
+    write_gvf(out_file, gvfs, attrs)
+    return gvfs
+
+
 __all__ = [
     'POOL_MODES', 'pool_features', 'videos_of_config', 'write_gvf',
-    'read_gvf', 'precompute_gvf', 'videos_from_paths'
+    'read_gvf', 'precompute_gvf', 'gvf_from_features', 'videos_from_paths'
 ]
