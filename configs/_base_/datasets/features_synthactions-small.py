@@ -63,9 +63,11 @@ val_evaluator = [
     dict(type='ProposalAR', max_avg_proposals=100,
          segments_key='proposal_segments', scores_key='proposal_scores'),
 ]
+# DETAD's THUMOS14 length groups (s): XS <= 3 < S <= 6 < M <= 12 < L <= 18 < XL
 test_evaluator = [
     dict(type='DetectionMAP', tiou_thresholds=tiou_thresholds,
-         length_breakdown=True, drop_unknown_labels=True),
+         length_breakdown=True, length_bins=(0, 3, 6, 12, 18, None),
+         drop_unknown_labels=True),
     dict(type='ProposalAR', max_avg_proposals=100,
          segments_key='proposal_segments', scores_key='proposal_scores'),
 ]

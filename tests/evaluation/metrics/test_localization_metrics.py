@@ -77,6 +77,32 @@ def test_detection_options():
         np.linspace(0.5, 0.95, 10).tolist()
 
 
+def test_detection_length_bins():
+    """Groups <= 5 s (w's 1 s class-1 instance) and > 5 s (the three 10 s
+    class-0 instances of v). > 5 s: class 0 keeps all its detections, T F T
+    F over 3 GT -> 5/9, and class 1 has no instance there. <= 5 s: the
+    detections matched to v's instances leave; class 1 has no detection ->
+    0."""
+    metric = DetectionMAP(tiou_thresholds=[0.5], length_breakdown=True,
+                          length_bins=(0, 5, None))
+    metric.process({}, detection_samples())
+    out = metric.compute_metrics(metric.results)
+    assert out['average_mAP/XS'] == 0.0
+    assert out['average_mAP/S'] == pytest.approx(5 / 9)
+    assert 'average_mAP/M' not in out
+    named = DetectionMAP(tiou_thresholds=[0.5], length_breakdown=True,
+                         length_bins=[0, 5, 20, 40],
+                         length_names=['short', 'long', 'longer'])
+    named.process({}, detection_samples())
+    out = named.compute_metrics(named.results)
+    assert out['average_mAP/long'] == pytest.approx(5 / 9)
+    assert np.isnan(out['average_mAP/longer'])
+    with pytest.raises(ValueError, match='increasing'):
+        DetectionMAP(length_bins=(0, 5, 5))
+    with pytest.raises(ValueError, match='2 length groups need 2'):
+        DetectionMAP(length_bins=(0, 5, None), length_names=['a'])
+
+
 def test_detection_errors():
     metric = DetectionMAP()
     bad = detection_samples()

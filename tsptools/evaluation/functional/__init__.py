@@ -12,7 +12,8 @@ from .grounding import GROUNDING_TIOU_THRESHOLDS, grounding_recall
 from .io import (AnnotationError, load_actionness, load_ground_truth,
                  load_grounding_ground_truth, load_grounding_predictions,
                  load_json, load_predictions)
-from .length_breakdown import LENGTH_BINS, LENGTH_NAMES, length_breakdown
+from .length_breakdown import (LENGTH_BINS, LENGTH_NAMES, length_breakdown,
+                               length_groups)
 from .proposal import average_recall_vs_num_proposals
 from .tiou import paired_tiou, segment_tiou
 
@@ -22,7 +23,8 @@ __all__ = [
     'SEGMENT_LENGTH', 'AnnotationError', 'actionness_ap',
     'average_recall_vs_num_proposals', 'binary_average_precision',
     'check_tiou_thresholds', 'detection_map', 'grounding_recall',
-    'interpolated_average_precision', 'length_breakdown', 'load_actionness',
+    'interpolated_average_precision', 'length_breakdown', 'length_groups',
+    'load_actionness',
     'load_ground_truth', 'load_grounding_ground_truth',
     'load_grounding_predictions', 'load_json', 'load_predictions',
     'match_detections', 'paired_tiou', 'segment_actionness', 'segment_tiou'

@@ -15,6 +15,42 @@ LENGTH_BINS = (0, 30, 60, 120, 180, np.inf)
 LENGTH_NAMES = ('XS', 'S', 'M', 'L', 'XL')
 
 
+def length_groups(bins=None, names=None):
+    """Checked ``(bins, names)`` of a length breakdown.
+
+    ``bins=None`` gives DETAD's groups (:data:`LENGTH_BINS`,
+    :data:`LENGTH_NAMES`). Custom ``bins`` without ``names`` are named like
+    DETAD's (XS, S, M, L, XL) when there are at most five groups, else
+    ``'<lo>-<hi>s'``. A last edge ``None`` means no upper limit (configs
+    cannot hold ``float('inf')``: mmengine dumps it as a bare ``inf``).
+
+    Raises:
+        ValueError: bins that do not increase, fewer than two edges, or a
+            name count other than the group count.
+    """
+    if bins is None:
+        if names is not None:
+            raise ValueError('length names need length bins')
+        return LENGTH_BINS, LENGTH_NAMES
+    bins = list(bins)
+    if len(bins) and bins[-1] is None:
+        bins[-1] = np.inf
+    bins = tuple(float(b) for b in bins)
+    if len(bins) < 2 or np.any(np.diff(bins) <= 0) or bins[0] < 0:
+        raise ValueError(f'length bins must be at least two increasing '
+                         f'non-negative edges (seconds), got {bins}')
+    groups = len(bins) - 1
+    if names is None:
+        names = LENGTH_NAMES[:groups] if groups <= len(LENGTH_NAMES) else \
+            tuple(f'{lo:g}-{hi:g}s' if hi < np.inf else f'>{lo:g}s'
+                  for lo, hi in zip(bins, bins[1:]))
+    names = tuple(str(n) for n in names)
+    if len(names) != groups or len(set(names)) != groups:
+        raise ValueError(f'{groups} length groups need {groups} distinct '
+                         f'names, got {names}')
+    return bins, names
+
+
 def length_breakdown(gt_videos,
                      gt_segments,
                      gt_labels,

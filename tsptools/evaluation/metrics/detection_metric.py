@@ -4,7 +4,8 @@ import numpy as np
 from mmengine.evaluator import BaseMetric
 
 from tsptools.evaluation.functional import (ACTIVITYNET_TIOU_THRESHOLDS,
-                                            detection_map, length_breakdown)
+                                            detection_map, length_breakdown,
+                                            length_groups)
 from tsptools.registry import METRICS
 
 
@@ -81,13 +82,22 @@ class DetectionMAP(BaseMetric):
     ``average_mAP``, as fractions; with ``per_class`` also ``AP/<label>``
     (averaged over thresholds; the class name from ``dataset_meta['classes']``
     when the dataset gives one); with ``length_breakdown`` also
-    ``average_mAP/XS`` ... ``average_mAP/XL`` (DETAD length groups).
+    ``average_mAP/XS`` ... ``average_mAP/XL`` (DETAD length groups, or the
+    groups of ``length_bins``).
 
     Args:
         tiou_thresholds (Sequence[float], optional): defaults to ActivityNet's
             0.5:0.05:0.95; THUMOS14 uses (0.3, 0.4, 0.5, 0.6, 0.7).
         per_class (bool): also report every class's AP.
         length_breakdown (bool): also report DETAD's length breakdown.
+        length_bins (Sequence[float], optional): increasing group edges in
+            seconds for the breakdown, the last one ``None`` for no upper
+            limit;
+            defaults to DETAD's ActivityNet groups (0, 30, 60, 120, 180,
+            inf), which put every instance of short-action data sets in XS.
+        length_names (Sequence[str], optional): one name per group of
+            ``length_bins``; defaults to XS, S, M, L, XL, ... when there are
+            at most 5 groups, else ``'<lo>-<hi>s'``.
         drop_unknown_labels (bool): drop predictions whose label is no
             ground-truth class instead of raising (changes no number).
         collect_device (str): ``'cpu'`` or ``'gpu'``.
@@ -100,6 +110,8 @@ class DetectionMAP(BaseMetric):
                  tiou_thresholds: Optional[Sequence[float]] = None,
                  per_class: bool = False,
                  length_breakdown: bool = False,
+                 length_bins: Optional[Sequence[float]] = None,
+                 length_names: Optional[Sequence[str]] = None,
                  drop_unknown_labels: bool = False,
                  collect_device: str = 'cpu',
                  prefix: Optional[str] = None) -> None:
@@ -109,6 +121,8 @@ class DetectionMAP(BaseMetric):
                                 np.asarray(tiou_thresholds, dtype=np.float64))
         self.per_class = per_class
         self.length_breakdown = length_breakdown
+        self.length_bins, self.length_names = length_groups(
+            length_bins, length_names)
         self.drop_unknown_labels = drop_unknown_labels
 
     def process(self, data_batch, data_samples: Sequence) -> None:
@@ -140,6 +154,8 @@ class DetectionMAP(BaseMetric):
             groups = length_breakdown(
                 *args,
                 tiou_thresholds=self.tiou_thresholds,
+                bins=self.length_bins,
+                names=self.length_names,
                 drop_unknown_labels=self.drop_unknown_labels)
             for name, group in groups.items():
                 metrics[f'average_mAP/{name}'] = group['average_mAP']
