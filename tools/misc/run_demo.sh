@@ -15,7 +15,8 @@
 #
 # Environment (defaults in brackets): PRESET [small], DATA
 # [data/synthactions-$PRESET], WORK [work_dirs/demo], NPROC [2], SEEDS [1],
-# NOGVF [0], LOC_CFG [the small localizer config], EXTRACT_ARGS ["": the
+# NOGVF [0], SUBSETS ["": features of every untrimmed video; e.g.
+# "training validation": of those subsets only], LOC_CFG [the small localizer config], EXTRACT_ARGS ["": the
 # encoder configs' clip grid], TAC_OPTS / TARGET_OPTS [""]: more
 # --cfg-options of the TAC-init run / of the runs on the untrimmed split.
 # tools/misc/run_synthactions_benchmark.sh sets them for `standard`.
@@ -31,6 +32,7 @@ EXTRACT_ARGS=${EXTRACT_ARGS:-}
 read -r -a TAC_OPTS <<< "${TAC_OPTS:-}"
 read -r -a TARGET_OPTS <<< "${TARGET_OPTS:-}"
 read -r -a EXTRACT <<< "$EXTRACT_ARGS"
+SUBSETS=${SUBSETS:-}
 PYTHON=${PYTHON:-python}
 export PYTHON
 start=$(date +%s)
@@ -88,9 +90,21 @@ train "$TAC_CFG" "$WORK/tac" \
 TAC_CKPT=$(best "$WORK/tac")
 
 step 3 "TAC-init features of the untrimmed videos -> global video features"
-"$PYTHON" tools/extract_features.py "$TAC_CFG" "$TAC_CKPT" \
-    --video-dir "$DATA/untrimmed/videos" --out-dir "$FEATURES/tac-init" \
-    "${EXTRACT[@]}"
+VIDEOS=(--video-dir "$DATA/untrimmed/videos")
+if [ -n "$SUBSETS" ]; then
+    mkdir -p "$WORK"
+    "$PYTHON" - "$DATA/untrimmed/annotations/synthactions.json" $SUBSETS \
+        > "$WORK/videos.txt" <<'PY'
+import json, sys
+database = json.load(open(sys.argv[1]))['database']
+for name in sorted(database):
+    if database[name]['subset'] in sys.argv[2:]:
+        print(f'{name}.mp4')
+PY
+    VIDEOS=(--video-list "$WORK/videos.txt" --video-root "$DATA/untrimmed/videos")
+fi
+"$PYTHON" tools/extract_features.py "$TAC_CFG" "$TAC_CKPT" "${VIDEOS[@]}" \
+    --out-dir "$FEATURES/tac-init" "${EXTRACT[@]}"
 if [ ! -f "$GVF" ]; then
     "$PYTHON" tools/precompute_gvf.py "$TSP_CFG" \
         --from-features "$FEATURES/tac-init" --out "$GVF" \
@@ -122,7 +136,7 @@ step 6 "features -> localizer -> downstream table ($SEEDS seed(s))"
     --encoders "${ENCODERS[@]}" \
     "tac-on-target=$TACT_CFG:$TACT_CKPT" "tsp=$TSP_CFG:$TSP_CKPT" \
     "${NOGVF_ENCODER[@]}" \
-    --video-dir "$DATA/untrimmed/videos" --extract-args "$EXTRACT_ARGS" \
+    "${VIDEOS[@]}" --extract-args "$EXTRACT_ARGS" \
     --ann-file "$DATA/untrimmed/annotations/synthactions.json" \
     --class-index "$DATA/untrimmed/annotations/class_index.json" \
     --num-seeds "$SEEDS" --jobs 2 --work-dir "$WORK/benchmark"
