@@ -13,34 +13,13 @@ model = dict(
                   prefix='backbone.'),
     backbone=dict(frozen_stages=0),
     head=dict(num_classes=20, in_channels=512))
+# foreground clips only, action label only
 train_dataloader = dict(
-    dataset=dict(
-        regions=('Action', ),
-        gvf_file=None,
-        pipeline=[
-            dict(type='DecordOpen'),
-            dict(type='SampleClip', clip_len=16, frame_interval=2),
-            dict(type='DecordReadClip'),
-            dict(type='mmaction.Resize', scale=(171, 128), keep_ratio=False),
-            dict(type='mmaction.Flip', flip_ratio=0.5),
-            dict(type='mmaction.RandomCrop', size=112),
-            dict(type='mmaction.FormatShape', input_format='NCTHW'),
-            dict(type='PackPretextInputs', keys=('action_label', )),
-        ]))
+    dataset=dict(regions=('Action', ), gvf_file=None,
+                 pipeline=_base_.fg_train_pipeline))
 val_dataloader = dict(
-    dataset=dict(
-        regions=('Action', ),
-        gvf_file=None,
-        pipeline=[
-            dict(type='DecordOpen'),
-            dict(type='SampleClip', clip_len=16, frame_interval=2,
-                 test_mode=True),
-            dict(type='DecordReadClip'),
-            dict(type='mmaction.Resize', scale=(171, 128), keep_ratio=False),
-            dict(type='mmaction.CenterCrop', crop_size=112),
-            dict(type='mmaction.FormatShape', input_format='NCTHW'),
-            dict(type='PackPretextInputs', keys=('action_label', )),
-        ]))
+    dataset=dict(regions=('Action', ), gvf_file=None,
+                 pipeline=_base_.fg_val_pipeline))
 test_dataloader = val_dataloader
 val_evaluator = dict(type='ClipAccuracy', tasks=('action', ))
 test_evaluator = val_evaluator

@@ -6,6 +6,7 @@ from mmengine.dataset import BaseDataset, force_full_init
 from mmengine.logging import print_log
 
 from tsptools.registry import DATASETS
+from .trimmed_video_dataset import read_video_list
 
 
 @DATASETS.register_module()
@@ -64,30 +65,9 @@ class PseudoActionDataset(BaseDataset):
             **kwargs)
 
     def load_data_list(self) -> List[dict]:
-        if not osp.isfile(self.ann_file):
-            raise FileNotFoundError(f'Video list not found: {self.ann_file}')
-        data_list = []
-        with open(self.ann_file) as f:
-            for line in f:
-                line = line.strip()
-                if not line or line.startswith('#'):
-                    continue
-                parts = line.rsplit(maxsplit=1)
-                path = parts[0] if len(parts) == 2 and \
-                    parts[1].lstrip('-').isdigit() else line
-                data_list.append(
-                    dict(
-                        filename=osp.join(self.data_prefix['video'], path),
-                        video_name=osp.splitext(osp.basename(path))[0]))
-        if not data_list:
-            raise ValueError(f'Video list is empty: {self.ann_file}')
-        if self.check_files:
-            missing = [d['filename'] for d in data_list
-                       if not osp.isfile(d['filename'])]
-            if missing:
-                raise FileNotFoundError(
-                    f'{len(missing)} video(s) listed in {self.ann_file} do '
-                    f'not exist, e.g. {missing[:3]}')
+        data_list = read_video_list(self.ann_file, self.data_prefix['video'],
+                                    labelled=False,
+                                    check_files=self.check_files)
         print_log(
             f'{self.__class__.__name__}: {len(data_list)} unlabeled videos '
             f'from {self.ann_file}', logger='current')

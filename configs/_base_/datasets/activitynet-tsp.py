@@ -12,7 +12,7 @@ frame_interval = 2
 
 # Official transforms: resize to 128x171, random flip, random crop 112
 # (training) / centre crop 112 (validation); normalisation is in the model.
-train_pipeline = [
+train_transforms = [
     dict(type='DecordOpen'),
     dict(type='SampleClip', clip_len=clip_len, frame_interval=frame_interval),
     dict(type='DecordReadClip'),
@@ -20,10 +20,8 @@ train_pipeline = [
     dict(type='mmaction.Flip', flip_ratio=0.5),
     dict(type='mmaction.RandomCrop', size=112),
     dict(type='mmaction.FormatShape', input_format='NCTHW'),
-    dict(type='PackPretextInputs',
-         keys=('action_label', 'region_label', 'gvf')),
 ]
-val_pipeline = [
+val_transforms = [
     dict(type='DecordOpen'),
     dict(type='SampleClip', clip_len=clip_len, frame_interval=frame_interval,
          test_mode=True),
@@ -31,9 +29,16 @@ val_pipeline = [
     dict(type='mmaction.Resize', scale=(171, 128), keep_ratio=False),
     dict(type='mmaction.CenterCrop', crop_size=112),
     dict(type='mmaction.FormatShape', input_format='NCTHW'),
-    dict(type='PackPretextInputs',
-         keys=('action_label', 'region_label', 'gvf')),
 ]
+# TSP packs both labels and the GVF; the TAC-on-target baselines use the
+# foreground pipelines (action label only) as `pipeline=_base_.fg_*`.
+tsp_pack = [dict(type='PackPretextInputs',
+                 keys=('action_label', 'region_label', 'gvf'))]
+fg_pack = [dict(type='PackPretextInputs', keys=('action_label', ))]
+train_pipeline = train_transforms + tsp_pack
+val_pipeline = val_transforms + tsp_pack
+fg_train_pipeline = train_transforms + fg_pack
+fg_val_pipeline = val_transforms + fg_pack
 
 dataset_type = 'UntrimmedVideoDataset'
 train_dataloader = dict(
