@@ -15,10 +15,11 @@
 #
 # Environment (defaults in brackets): PRESET [small], DATA
 # [data/synthactions-$PRESET], WORK [work_dirs/demo], NPROC [2], SEEDS [1],
-# NOGVF [0], SUBSETS ["": features of every untrimmed video; e.g.
-# "training validation": of those subsets only], LOC_CFG [the small localizer config], EXTRACT_ARGS ["": the
+# NOGVF [0], LOC_CFG [the small localizer config], EXTRACT_ARGS ["": the
 # encoder configs' clip grid], TAC_OPTS / TARGET_OPTS [""]: more
-# --cfg-options of the TAC-init run / of the runs on the untrimmed split.
+# --cfg-options of the TAC-init run / of the runs on the untrimmed split,
+# LOC_OPTS [""]: of the localizer runs; TAC_CKPT [""]: an initial TAC
+# checkpoint to use instead of training one in step 2.
 # tools/misc/run_synthactions_benchmark.sh sets them for `standard`.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -31,8 +32,8 @@ NOGVF=${NOGVF:-0}
 EXTRACT_ARGS=${EXTRACT_ARGS:-}
 read -r -a TAC_OPTS <<< "${TAC_OPTS:-}"
 read -r -a TARGET_OPTS <<< "${TARGET_OPTS:-}"
+read -r -a LOC_OPTS <<< "${LOC_OPTS:-}"
 read -r -a EXTRACT <<< "$EXTRACT_ARGS"
-SUBSETS=${SUBSETS:-}
 PYTHON=${PYTHON:-python}
 export PYTHON
 start=$(date +%s)
@@ -49,8 +50,11 @@ best() {
 # train CONFIG WORK_DIR [cfg-options...]: skip when finished, resume if cut
 train() {
     local config=$1 work_dir=$2; shift 2
-    local epochs
+    local epochs opt
     epochs=$("$PYTHON" -c "from mmengine.config import Config; print(Config.fromfile('$config').train_cfg.max_epochs)")
+    for opt in "$@"; do  # an override of the epochs counts
+        case $opt in train_cfg.max_epochs=*) epochs=${opt#*=} ;; esac
+    done
     if [ -f "$work_dir/epoch_$epochs.pth" ]; then
         echo "already trained: $work_dir"; return
     fi
@@ -80,29 +84,21 @@ FEATURES=$WORK/benchmark/features
 step 1 "SynthActions $PRESET -> $DATA"
 "$PYTHON" tools/data/generate_synthetic.py "$DATA" --preset "$PRESET" --seed 0
 
-step 2 "TAC initialisation on the trimmed split ($NPROC CPU processes)"
-train "$TAC_CFG" "$WORK/tac" \
-    "train_dataloader.dataset.dataset.ann_file=$DATA/trimmed/train_list.txt" \
-    "train_dataloader.dataset.dataset.data_prefix.video=$DATA/trimmed/videos" \
-    "val_dataloader.dataset.ann_file=$DATA/trimmed/val_list.txt" \
-    "val_dataloader.dataset.data_prefix.video=$DATA/trimmed/videos" \
-    "${TAC_OPTS[@]}"
-TAC_CKPT=$(best "$WORK/tac")
+if [ -n "${TAC_CKPT:-}" ]; then
+    step 2 "TAC initialisation: given, $TAC_CKPT"
+else
+    step 2 "TAC initialisation on the trimmed split ($NPROC CPU processes)"
+    train "$TAC_CFG" "$WORK/tac" \
+        "train_dataloader.dataset.dataset.ann_file=$DATA/trimmed/train_list.txt" \
+        "train_dataloader.dataset.dataset.data_prefix.video=$DATA/trimmed/videos" \
+        "val_dataloader.dataset.ann_file=$DATA/trimmed/val_list.txt" \
+        "val_dataloader.dataset.data_prefix.video=$DATA/trimmed/videos" \
+        "${TAC_OPTS[@]}"
+    TAC_CKPT=$(best "$WORK/tac")
+fi
 
 step 3 "TAC-init features of the untrimmed videos -> global video features"
 VIDEOS=(--video-dir "$DATA/untrimmed/videos")
-if [ -n "$SUBSETS" ]; then
-    mkdir -p "$WORK"
-    "$PYTHON" - "$DATA/untrimmed/annotations/synthactions.json" $SUBSETS \
-        > "$WORK/videos.txt" <<'PY'
-import json, sys
-database = json.load(open(sys.argv[1]))['database']
-for name in sorted(database):
-    if database[name]['subset'] in sys.argv[2:]:
-        print(f'{name}.mp4')
-PY
-    VIDEOS=(--video-list "$WORK/videos.txt" --video-root "$DATA/untrimmed/videos")
-fi
 "$PYTHON" tools/extract_features.py "$TAC_CFG" "$TAC_CKPT" "${VIDEOS[@]}" \
     --out-dir "$FEATURES/tac-init" "${EXTRACT[@]}"
 if [ ! -f "$GVF" ]; then
@@ -139,7 +135,8 @@ step 6 "features -> localizer -> downstream table ($SEEDS seed(s))"
     "${VIDEOS[@]}" --extract-args "$EXTRACT_ARGS" \
     --ann-file "$DATA/untrimmed/annotations/synthactions.json" \
     --class-index "$DATA/untrimmed/annotations/class_index.json" \
-    --num-seeds "$SEEDS" --jobs 2 --work-dir "$WORK/benchmark"
+    --num-seeds "$SEEDS" --jobs 2 --work-dir "$WORK/benchmark" \
+    ${LOC_OPTS[@]+--cfg-options "${LOC_OPTS[@]}"}
 
 echo
 echo "== pretext accuracies (validation, per epoch)"
