@@ -18,7 +18,8 @@
 # NOGVF [0], LOC_CFG [the small localizer config], EXTRACT_ARGS ["": the
 # encoder configs' clip grid], TAC_OPTS / TARGET_OPTS [""]: more
 # --cfg-options of the TAC-init run / of the runs on the untrimmed split,
-# LOC_OPTS [""]: of the localizer runs; TAC_CKPT [""]: an initial TAC
+# LOC_OPTS [""]: of the localizer runs; GEN_OPTS [""]: more flags of
+# tools/data/generate_synthetic.py; TAC_CKPT [""]: an initial TAC
 # checkpoint to use instead of training one in step 2.
 # tools/misc/run_synthactions_benchmark.sh sets them for `standard`.
 set -euo pipefail
@@ -33,6 +34,7 @@ EXTRACT_ARGS=${EXTRACT_ARGS:-}
 read -r -a TAC_OPTS <<< "${TAC_OPTS:-}"
 read -r -a TARGET_OPTS <<< "${TARGET_OPTS:-}"
 read -r -a LOC_OPTS <<< "${LOC_OPTS:-}"
+read -r -a GEN_OPTS <<< "${GEN_OPTS:-}"
 read -r -a EXTRACT <<< "$EXTRACT_ARGS"
 PYTHON=${PYTHON:-python}
 export PYTHON
@@ -82,7 +84,8 @@ GVF=$DATA/gvf/tac_r2plus1d-18-w16_max.h5
 FEATURES=$WORK/benchmark/features
 
 step 1 "SynthActions $PRESET -> $DATA"
-"$PYTHON" tools/data/generate_synthetic.py "$DATA" --preset "$PRESET" --seed 0
+"$PYTHON" tools/data/generate_synthetic.py "$DATA" --preset "$PRESET" --seed 0 \
+    "${GEN_OPTS[@]}"
 
 if [ -n "${TAC_CKPT:-}" ]; then
     step 2 "TAC initialisation: given, $TAC_CKPT"
