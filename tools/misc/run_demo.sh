@@ -143,7 +143,8 @@ step 6 "features -> localizer -> downstream table ($SEEDS seed(s))"
 
 echo
 echo "== pretext accuracies (validation, per epoch)"
-RUNS=("$WORK/tac" "$WORK/tsp" "$WORK/tac_target")
+RUNS=("$WORK/tsp" "$WORK/tac_target")
+[ -d "$WORK/tac" ] && RUNS=("$WORK/tac" "${RUNS[@]}")  # not with TAC_CKPT
 [ "$NOGVF" = 1 ] && RUNS+=("$WORK/tsp_nogvf")
 "$PYTHON" tools/analysis_tools/summarize_runs.py "${RUNS[@]}"
 echo "== demo finished in $(( $(date +%s) - start )) s"
