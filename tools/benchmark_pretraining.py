@@ -8,6 +8,7 @@ seeds) and proposal AUC per encoder, saved as JSON and Markdown.
 
     python tools/benchmark_pretraining.py LOCALIZER_CONFIG \
         --encoders tac=CONFIG:CKPT tsp=CONFIG:CKPT mine=features:DIR \
+            two-stream=CONFIG:none \
         [--encoders-file encoders.yaml] --video-dir VIDEOS \
         [--extract-args "--stride 8 --short-side 64 --crop-size 56"] \
         [--ann-file ANN.json] [--class-index FILE] \
@@ -15,9 +16,11 @@ seeds) and proposal AUC per encoder, saved as JSON and Markdown.
         [--jobs 2] [--threads 1] [--work-dir work_dirs/benchmark] \
         [--cfg-options k=v ...]
 
-Everything is resumable: features with a complete ``manifest.json`` are
-reused, and a run with a ``metrics.json`` is not repeated. See
-docs/en/user_guides/downstream.md.
+``CONFIG:none`` (or ``CONFIG:``) extracts without a checkpoint, for an
+encoder that loads its own weights (the BSP two-stream encoder, whose
+streams' checkpoints are set in its config). Everything is resumable:
+features with a complete ``manifest.json`` are reused, and a run with a
+``metrics.json`` is not repeated. See docs/en/user_guides/downstream.md.
 """
 import argparse
 import glob
@@ -48,12 +51,15 @@ def parse_args(argv=None):
     parser.add_argument('config', help='localizer config')
     parser.add_argument(
         '--encoders', nargs='+', default=[], metavar='NAME=SPEC',
-        help='NAME=CONFIG:CKPT (extract features with this encoder) or '
-        'NAME=features:DIR (features already extracted)')
+        help='NAME=CONFIG:CKPT (extract features with this encoder; CKPT '
+        '"none" for an encoder that loads its own weights, e.g. the BSP '
+        'two-stream encoder) or NAME=features:DIR (features already '
+        'extracted)')
     parser.add_argument(
         '--encoders-file',
-        help='JSON/YAML: a list of {name, config, checkpoint} or {name, '
-        'features}, or a mapping NAME -> SPEC as for --encoders')
+        help='JSON/YAML: a list of {name, config, checkpoint} (checkpoint '
+        'null or "none" as CKPT "none") or {name, features}, or a mapping '
+        'NAME -> SPEC as for --encoders')
     source = parser.add_mutually_exclusive_group()
     source.add_argument('--video-dir', help='videos to extract features of')
     source.add_argument('--video-list', help='list of video paths')
@@ -95,15 +101,22 @@ def parse_args(argv=None):
 # ---------------------------------------------------------------------------
 
 
+def no_checkpoint(checkpoint: Optional[str]) -> bool:
+    """Whether a CKPT means "none": the encoder loads its own weights."""
+    return checkpoint is None or checkpoint.strip().lower() in ('', 'none')
+
+
 def parse_spec(name: str, spec: str) -> dict:
-    """``CONFIG:CKPT`` or ``features:DIR`` -> an encoder dict."""
+    """``CONFIG:CKPT``, ``CONFIG:none`` (checkpoint None) or
+    ``features:DIR`` -> an encoder dict."""
     if ':' not in spec:
-        raise ValueError(f'encoder {name!r}: expected CONFIG:CKPT or '
-                         f'features:DIR, got {spec!r}')
+        raise ValueError(f'encoder {name!r}: expected CONFIG:CKPT, '
+                         f'CONFIG:none or features:DIR, got {spec!r}')
     left, right = spec.split(':', 1)
     if left == 'features':
         return dict(name=name, features=right)
-    return dict(name=name, config=left, checkpoint=right)
+    return dict(name=name, config=left,
+                checkpoint=None if no_checkpoint(right) else right)
 
 
 def load_encoders(args) -> List[dict]:
@@ -119,8 +132,12 @@ def load_encoders(args) -> List[dict]:
                                            set(entry)):
                 raise ValueError(f'{args.encoders_file}: each entry needs '
                                  'name and features, or name, config and '
-                                 f'checkpoint; got {entry}')
-            encoders.append(dict(entry))
+                                 f'checkpoint (null or "none": the encoder '
+                                 f'loads its own weights); got {entry}')
+            entry = dict(entry)
+            if 'config' in entry and no_checkpoint(entry['checkpoint']):
+                entry['checkpoint'] = None
+            encoders.append(entry)
     for item in args.encoders:
         if '=' not in item:
             raise ValueError(f'--encoders: expected NAME=SPEC, got {item!r}')
@@ -190,8 +207,10 @@ def extract(encoder: dict, args) -> dict:
     if not (args.video_dir or args.video_list):
         raise ValueError(f"encoder {encoder['name']!r} needs feature "
                          'extraction: give --video-dir or --video-list')
+    # checkpoint None: "none", an encoder that loads its own weights
     cmd = [args.python, 'tools/extract_features.py', encoder['config'],
-           encoder['checkpoint'], '--out-dir', out, '--no-progress']
+           encoder['checkpoint'] or 'none', '--out-dir', out,
+           '--no-progress']
     if args.video_dir:
         cmd += ['--video-dir', args.video_dir]
     else:

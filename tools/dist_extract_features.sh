@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Usage: bash tools/dist_extract_features.sh CONFIG CKPT NPROC [extract_features.py args...]
+# CKPT "none": a model that loads its own weights (the BSP two-stream encoder).
 # e.g.   bash tools/dist_extract_features.sh CONFIG CKPT 2 --video-dir videos --out-dir feats
 # Videos are sharded across the NPROC processes (each video done once); rank 0
 # merges the manifest. Without CUDA the processes run on CPU with gloo.

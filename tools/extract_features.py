@@ -1,15 +1,19 @@
 """Extract per-video clip features with a pretrained encoder.
 
-    python tools/extract_features.py CONFIG CKPT
+    python tools/extract_features.py CONFIG [CKPT | none]
         (--video-list FILE [--video-root DIR] | --video-dir DIR)
         --out-dir DIR [--format {npy,h5,pkl,csv}] [--resize-to T]
         [--clip-len 16] [--frame-interval 2] [--stride 16] [--short-side 128]
         [--crop-size 112] [--tail {drop,pad}] [--batch-size 8]
         [--num-workers 1] [--device cpu] [--launcher {none,pytorch,slurm}]
 
-Several processes: ``bash tools/dist_extract_features.sh CONFIG CKPT NPROC
-...``. A rerun with the same --out-dir skips finished videos. Exit status 1
-if any video failed (see manifest.json). Details:
+CKPT may be left out (or given as ``none``) for a model that loads its own
+weights, e.g. the BSP two-stream encoder (``TwoStreamEncoder``: each stream
+loads the checkpoint set in the config). Any other model needs CKPT;
+``none`` extracts with its random initialisation (with a warning). Several
+processes: ``bash tools/dist_extract_features.sh CONFIG CKPT NPROC ...``. A
+rerun with the same --out-dir skips finished videos. Exit status 1 if any
+video failed (see manifest.json). Details:
 docs/en/user_guides/feature_extraction.md.
 """
 import argparse
@@ -32,7 +36,11 @@ def parse_args(argv=None):
         'encoder (any tsptools checkpoint; the pretext head is dropped)')
     parser.add_argument('config', help='config of the model (its '
                         'extract_cfg, if any, sets the clip settings)')
-    parser.add_argument('checkpoint', help='checkpoint of the encoder')
+    parser.add_argument(
+        'checkpoint', nargs='?', default=None,
+        help='checkpoint of the encoder; leave out or "none" for a model '
+        'that loads its own weights (the BSP two-stream encoder); for other '
+        'models "none" means random weights')
     source = parser.add_mutually_exclusive_group(required=True)
     source.add_argument('--video-list', help='text file, one video path a '
                         'line')
@@ -61,6 +69,10 @@ def parse_args(argv=None):
                         default='none', help='job launcher')
     parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
     args = parser.parse_args(argv)
+    args.checkpoint_none = args.checkpoint is not None and \
+        args.checkpoint.lower() == 'none'
+    if args.checkpoint_none:
+        args.checkpoint = None
     if 'LOCAL_RANK' not in os.environ:
         os.environ['LOCAL_RANK'] = str(args.local_rank)
     return args
@@ -79,19 +91,49 @@ def init_dist(launcher: str, device: str) -> str:
     return device
 
 
+def loads_own_weights(cfg) -> bool:
+    """Whether the model of ``cfg`` loads its weights itself (has
+    ``own_checkpoints``, as ``TwoStreamEncoder``)."""
+    from tsptools.registry import MODELS
+    from tsptools.utils import register_all_modules
+    register_all_modules()
+    model_type = cfg.model.get('type')
+    cls = MODELS.get(model_type) if isinstance(model_type, str) else \
+        model_type
+    return cls is not None and hasattr(cls, 'own_checkpoints')
+
+
+def checkpoint_meta(model, checkpoint) -> dict:
+    """``checkpoint`` and ``checkpoint_sha256`` of the manifest; a model
+    that loaded its own weights (``own_checkpoints``): the list of its
+    files and their hashes joined by ``+`` (None: no file)."""
+    if checkpoint is not None:
+        return dict(checkpoint=os.path.abspath(checkpoint),
+                    checkpoint_sha256=file_sha256(checkpoint))
+    own = getattr(model, 'own_checkpoints', None)
+    if own is None:
+        return dict(checkpoint=None, checkpoint_sha256=None)
+    return dict(
+        checkpoint=[None if c is None else os.path.abspath(c) for c in own],
+        checkpoint_sha256='+'.join('none' if c is None else file_sha256(c)
+                                   for c in own))
+
+
 def main(argv=None) -> int:
     args = parse_args(argv)
     device = init_dist(args.launcher, args.device)
     cfg = Config.fromfile(args.config)
     if args.cfg_options:
         cfg.merge_from_dict(args.cfg_options)
+    if args.checkpoint is None and not args.checkpoint_none and \
+            not loads_own_weights(cfg):
+        raise SystemExit(f'{args.config}: its model needs a checkpoint '
+                         '(CKPT); "none" extracts with random weights')
     extract_cfg = extract_cfg_from_args(cfg, args, resize_to=args.resize_to)
     videos = list_videos(args.video_list, args.video_dir, args.video_root)
     model = init_encoder(cfg, args.checkpoint, device=device)
-    meta = dict(
-        config=os.path.abspath(args.config),
-        checkpoint=os.path.abspath(args.checkpoint),
-        checkpoint_sha256=file_sha256(args.checkpoint))
+    meta = dict(config=os.path.abspath(args.config),
+                **checkpoint_meta(model, args.checkpoint))
     summary = extract_to_dir(
         model, videos, args.out_dir, extract_cfg, fmt=args.format, meta=meta,
         progress=not args.no_progress, device=device)

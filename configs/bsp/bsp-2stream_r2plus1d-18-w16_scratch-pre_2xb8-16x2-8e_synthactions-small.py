@@ -2,9 +2,11 @@
 # clip features of the SynthActions TAC model and of the 4-way BSP model,
 # concatenated (128 + 128 = 256-d). Not trained: train both streams with
 # their own configs, then extract features with this config, e.g.
-#   python tools/extract_features.py THIS_CONFIG ...
-# (no checkpoint needed: each stream loads its own, set below or with
-#   --cfg-options model.encoders.0.checkpoint=... model.encoders.1.checkpoint=...)
+#   python tools/extract_features.py THIS_CONFIG --video-dir ... --out-dir ...
+# (no checkpoint argument, or `none`: each stream loads its own, set below or
+# with --cfg-options model.encoders.0.checkpoint=...
+# model.encoders.1.checkpoint=...; in tools/benchmark_pretraining.py:
+# --encoders NAME=THIS_CONFIG:none). Measured: docs/en/user_guides/bsp.md.
 _base_ = ['../_base_/default_runtime.py']
 
 tac_name = 'tac_r2plus1d-18-w16_scratch-pre_2xb8-16x2-8e_synthactions-small'

@@ -242,8 +242,13 @@ def test_two_stream_features_and_extraction_contract(teacher_checkpoints,
         f'model = dict(type="TwoStreamEncoder", encoders=['
         f'dict(model={cfgs[0]!r}, checkpoint={paths[0]!r}), '
         f'dict(model={cfgs[1]!r}, checkpoint={paths[1]!r})])\n')
-    with pytest.warns(UserWarning, match='No checkpoint'):
+    # no checkpoint to give: the streams loaded theirs
+    import warnings
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter('always')
         model = init_encoder(str(cfg_path), None)
+    assert not [w for w in caught if 'random' in str(w.message)]
+    assert model.own_checkpoints == paths
     inputs = torch.randint(0, 255, (2, 1, 3, 8, 32, 32), dtype=torch.uint8)
     data = model.data_preprocessor(
         dict(inputs=list(inputs), data_samples=None), False)['inputs']
@@ -270,6 +275,17 @@ def test_two_stream_features_and_extraction_contract(teacher_checkpoints,
         again = init_encoder(str(cfg_path), str(whole))
     with torch.no_grad():
         assert torch.equal(again.extract_feat(data), feats)
+    # without it, the stream whose checkpoint is missing is an error ...
+    with pytest.warns(UserWarning, match='does not exist yet'), \
+            pytest.raises(FileNotFoundError):
+        init_encoder(str(cfg_path), None)
+    # ... and a stream without a checkpoint keeps random weights (warned)
+    unset = f', checkpoint={str(tmp_path / "x.pth")!r}'
+    assert unset in missing
+    cfg_path.write_text(missing.replace(unset, ''))
+    with pytest.warns(UserWarning, match=r'encoders \[0\]: extracting '
+                      'with randomly'):
+        init_encoder(str(cfg_path), None)
     # streams must share the input normalisation
     other = dict(cfgs[1], data_preprocessor=dict(
         type='mmaction.ActionDataPreprocessor', mean=[0, 0, 0],

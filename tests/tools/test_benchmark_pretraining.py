@@ -29,6 +29,27 @@ def test_specs_and_errors(tmp_path):
         name='tsp', config='a/b.py', checkpoint='c.pth')
     assert tool.parse_spec('x', 'features:/d') == dict(name='x',
                                                        features='/d')
+    # an encoder that loads its own weights (the BSP two-stream encoder)
+    for spec in ('a/2stream.py:none', 'a/2stream.py:None', 'a/2stream.py:'):
+        assert tool.parse_spec('two', spec) == dict(
+            name='two', config='a/2stream.py', checkpoint=None)
+    encoders_file = tmp_path / 'encoders.json'
+    encoders_file.write_text(json.dumps([
+        dict(name='two', config='a.py', checkpoint=None),
+        dict(name='three', config='a.py', checkpoint='none'),
+        dict(name='tsp', config='a.py', checkpoint='b.pth')]))
+    encoders = tool.load_encoders(tool.parse_args(
+        [CONFIG, '--encoders-file', str(encoders_file)]))
+    assert [e['checkpoint'] for e in encoders] == [None, None, 'b.pth']
+    # ... extracted with CKPT "none" (tools/extract_features.py)
+    commands = []
+    tool.run_logged = lambda cmd, log, env=None: commands.append(cmd) or 1.0
+    args = tool.parse_args([CONFIG, '--video-dir', 'v', '--work-dir',
+                            str(tmp_path)])
+    tool.extract(encoders[0], args)
+    tool.extract(encoders[2], args)
+    assert commands[0][2:4] == ['a.py', 'none']
+    assert commands[1][2:4] == ['a.py', 'b.pth']
     with pytest.raises(ValueError, match='CONFIG:CKPT'):
         tool.parse_spec('x', 'nothing')
     with pytest.raises(ValueError, match='unique'):

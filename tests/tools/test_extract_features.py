@@ -141,3 +141,72 @@ def test_two_processes_do_each_video_exactly_once(setup, tmp_path):
         assert sorted(f) == sorted(LENGTHS)
         for name, T in EXPECTED_T.items():
             assert f[name].shape == (T, 32)
+
+
+def test_two_stream_encoder_needs_no_checkpoint(setup, tmp_path):
+    """The BSP two-stream encoder loads its streams' checkpoints itself:
+    CKPT is left out (or "none"); its features are the streams' features
+    side by side, and the manifest names both checkpoints."""
+    from tsptools.registry import MODELS
+    torch.manual_seed(1)
+    model = MODELS.build(Config.fromfile(setup['config']).model)
+    other = tmp_path / 'other.pth'
+    torch.save({'state_dict': model.state_dict(), 'meta': {}}, other)
+    config = tmp_path / 'two_stream.py'
+    config.write_text(
+        "default_scope = 'tsptools'\n"
+        "model = dict(type='TwoStreamEncoder', encoders=[\n"
+        f"    dict(config={setup['config']!r},\n"
+        f"         checkpoint={setup['checkpoint']!r}),\n"
+        f"    dict(config={setup['config']!r}, checkpoint={str(other)!r})])\n"
+        'extract_cfg = dict(short_side=40, crop_size=32, batch_size=3, '
+        'num_workers=0)\n')
+    video_list = tmp_path / 'videos.txt'
+    video_list.write_text('a.mp4\nd.mp4\n')
+
+    def run(cfg, *ckpt, out):
+        proc = subprocess.run(
+            [sys.executable, 'tools/extract_features.py', cfg, *ckpt,
+             '--video-list', str(video_list), '--video-root',
+             str(setup['videos']), '--out-dir', str(out), '--no-progress'],
+            cwd=REPO_ROOT, capture_output=True, text=True, timeout=300)
+        log = proc.stdout + proc.stderr
+        assert proc.returncode == 0, log[-4000:]
+        return log
+
+    log = run(str(config), out=tmp_path / 'two')
+    assert 'randomly initialised' not in log
+    run(setup['config'], setup['checkpoint'], out=tmp_path / 'first')
+    run(setup['config'], str(other), out=tmp_path / 'second')
+    for name in ('a', 'd'):
+        both = np.load(tmp_path / 'two' / f'{name}.npy')
+        assert both.shape == (EXPECTED_T[name], 64)
+        np.testing.assert_allclose(
+            both[:, :32], np.load(tmp_path / 'first' / f'{name}.npy'),
+            rtol=1e-5, atol=1e-6)
+        np.testing.assert_allclose(
+            both[:, 32:], np.load(tmp_path / 'second' / f'{name}.npy'),
+            rtol=1e-5, atol=1e-6)
+    manifest = json.loads((tmp_path / 'two' / 'manifest.json').read_text())
+    assert manifest['checkpoint'] == [setup['checkpoint'], str(other)]
+    parts = manifest['checkpoint_sha256'].split('+')
+    assert len(parts) == 2 and parts[0] != parts[1]
+    assert all(len(p) == 16 for p in parts)
+
+    # "none" is the same as leaving CKPT out; other paths are unchanged
+    import importlib.util
+    spec = importlib.util.spec_from_file_location(
+        'extract_features', os.path.join(REPO_ROOT, 'tools',
+                                         'extract_features.py'))
+    tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tool)
+    rest = ['--video-dir', 'v', '--out-dir', 'o']
+    assert tool.parse_args([str(config), 'none', *rest]).checkpoint is None
+    assert tool.parse_args([str(config), 'NONE', *rest]).checkpoint is None
+    assert tool.parse_args([str(config), *rest]).checkpoint is None
+    assert tool.parse_args(['c.py', 'x.pth', *rest]).checkpoint == 'x.pth'
+    # any other model needs CKPT ("none": random weights on purpose)
+    with pytest.raises(SystemExit, match='needs a checkpoint'):
+        tool.main([setup['config'], *rest])
+    assert tool.loads_own_weights(Config.fromfile(str(config)))
+    assert not tool.loads_own_weights(Config.fromfile(setup['config']))

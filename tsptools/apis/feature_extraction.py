@@ -73,7 +73,9 @@ def init_encoder(config, checkpoint: Optional[str] = None,
     Args:
         config: config path or :class:`mmengine.Config`.
         checkpoint: mmengine checkpoint (``state_dict`` key, DDP's
-            ``module.`` prefix allowed); ``None`` keeps the random
+            ``module.`` prefix allowed); ``None``: the weights a model
+            loads itself (``own_checkpoints``, e.g.
+            :class:`TwoStreamEncoder`'s streams), otherwise the random
             initialisation (with a warning).
         device: where the model runs.
         cfg_options: merged into the config first.
@@ -97,7 +99,16 @@ def init_encoder(config, checkpoint: Optional[str] = None,
     if not hasattr(model, 'extract_feat'):
         raise TypeError(f'{type(model).__name__} has no extract_feat(); '
                         'feature extraction needs a tsptools Pretrainer')
-    if checkpoint is None:
+    own = getattr(model, 'own_checkpoints', None)
+    if checkpoint is None and own is not None:
+        # a model that loads its own weights (TwoStreamEncoder's streams)
+        model.load_own_checkpoints()
+        unset = [k for k, c in enumerate(own) if c is None]
+        if unset:
+            warnings.warn(f'{type(model).__name__}: no checkpoint for the '
+                          f'encoders {unset}: extracting with randomly '
+                          'initialised weights there')
+    elif checkpoint is None:
         warnings.warn('No checkpoint: extracting with randomly initialised '
                       'weights')
     else:

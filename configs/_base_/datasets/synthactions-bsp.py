@@ -57,7 +57,9 @@ train_dataloader = dict(
         num_classes=num_classes,
         synthesizers=synthesizers,
         mixture=mixture,
-        samples_per_video=8,
+        # 300 training videos in `small` (30 a class): 600 clips an epoch,
+        # as many as the SynthActions TAC config sees (300 clips x 2)
+        samples_per_video=2,
         seed=0,
         pipeline=train_pipeline))
 val_dataloader = dict(
@@ -72,7 +74,8 @@ val_dataloader = dict(
         num_classes=num_classes,
         synthesizers=synthesizers,
         mixture=mixture,
-        samples_per_video=10,
+        # 80 validation videos: 240 clips, fixed draws (seed 1)
+        samples_per_video=3,
         seed=1,
         pipeline=val_pipeline,
         test_mode=True))

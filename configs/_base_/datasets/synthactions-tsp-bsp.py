@@ -111,9 +111,9 @@ train_dataloader = dict(
     sampler=dict(type='DefaultSampler', shuffle=True),
     dataset=dict(
         type='ConcatDataset',
-        # ~500 TSP clips (about 100 segments x 5) and 60 x 8 BSP clips
+        # ~570 TSP clips (the segments of `small` x 5) and 300 x 2 BSP clips
         datasets=_datasets('train', 'train', False, tsp_train_pipeline,
-                           bsp_train_pipeline, 8, 0),
+                           bsp_train_pipeline, 2, 0),
         ignore_keys=ignore_keys))
 val_dataloader = dict(
     batch_size=8,
@@ -123,7 +123,7 @@ val_dataloader = dict(
     dataset=dict(
         type='ConcatDataset',
         datasets=_datasets('valid', 'val', True, tsp_val_pipeline,
-                           bsp_val_pipeline, 10, 1),
+                           bsp_val_pipeline, 3, 1),
         ignore_keys=ignore_keys))
 test_dataloader = val_dataloader
 

@@ -169,7 +169,8 @@ class TwoStreamEncoder(BaseModel):
     checkpoint=PATH)``. Its pretext head, ``init_cfg`` and data preprocessor
     are dropped and the weights of its encoder are loaded from the
     checkpoint as soon as it exists (at build time, so the extraction tool
-    needs no further checkpoint; otherwise at ``init_weights()``).
+    needs no further checkpoint; otherwise at ``init_weights()`` or
+    :meth:`load_own_checkpoints`).
     Extracting with a checkpoint never loaded is an error. The encoders
     must share the input normalisation and the clip format (clip length,
     frame interval, crop size of ``extract_cfg``).
@@ -192,6 +193,19 @@ class TwoStreamEncoder(BaseModel):
         super().__init__(
             data_preprocessor=data_preprocessor, init_cfg=init_cfg)
         self.streams = streams
+
+    @property
+    def own_checkpoints(self) -> List[Optional[str]]:
+        """The checkpoints the streams load themselves, in stream order
+        (``None``: a stream without one keeps random weights). Feature
+        extraction needs no other checkpoint for this model
+        (``tools/extract_features.py CONFIG`` or ``CONFIG none``)."""
+        return list(self.streams.checkpoints)
+
+    def load_own_checkpoints(self) -> None:
+        """Load the stream checkpoints that did not exist when the model
+        was built (an error names a file still missing)."""
+        self.streams.load_pending()
 
     def init_weights(self) -> None:
         super().init_weights()
