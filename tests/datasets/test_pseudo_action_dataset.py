@@ -12,7 +12,7 @@ from tsptools.utils import register_all_modules
 
 PAL_CONFIG = osp.join(
     REPO_ROOT, 'configs', 'pal',
-    'pal_r3d-18-w8_scratch-pre_1xb8-12e_synthactions-small.py')
+    'pal_r3d-18-w8_scratch-pre_1xb8-40e_synthactions-small.py')
 
 
 def make(root, **kwargs):

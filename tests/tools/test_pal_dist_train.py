@@ -10,7 +10,7 @@ from tests.tools.test_train_and_test import run
 
 PAL_CONFIG = osp.join(
     REPO_ROOT, 'configs', 'pal',
-    'pal_r3d-18-w8_scratch-pre_1xb8-12e_synthactions-small.py')
+    'pal_r3d-18-w8_scratch-pre_1xb8-40e_synthactions-small.py')
 
 
 def tiny_pal_options(root, queue_size=16):

@@ -17,16 +17,18 @@ from tsptools.utils import register_all_modules
 
 PAL_CONFIG = osp.join(
     REPO_ROOT, 'configs', 'pal',
-    'pal_r3d-18-w8_scratch-pre_1xb8-12e_synthactions-small.py')
+    'pal_r3d-18-w8_scratch-pre_1xb8-40e_synthactions-small.py')
 J, T, S = 4, 4, 16
 
 
-def tiny_cfg(num_layers=2, queue_size=16, momentum=0.99):
+def tiny_cfg(num_layers=2, queue_size=16, momentum=0.99,
+             identity_init=True):
     register_all_modules()
     cfg = Config.fromfile(PAL_CONFIG).model
     cfg.backbone.base_channels = 4
     cfg.neck.update(in_channels=32, hidden_channels=32, out_channels=16)
-    cfg.head.update(in_channels=16, num_layers=num_layers)
+    cfg.head.update(in_channels=16, num_layers=num_layers,
+                    identity_init=identity_init)
     cfg.update(queue_size=queue_size, momentum=momentum)
     return cfg
 
@@ -70,12 +72,16 @@ def test_align_regions_averages_exactly_the_region():
             align_regions(seq[:1], torch.tensor(bad))
 
 
-@pytest.mark.parametrize('num_layers', [0, 2])
+@pytest.mark.parametrize('num_layers,identity_init', [(0, False),
+                                                     (2, False), (2, True)])
 def test_region_feature_sees_the_pasted_clips_and_the_receptive_field(
-        num_layers):
-    """With 0 temporal layers the region feature depends on the clips s..e
-    only; each kernel-3 layer widens that by one clip on each side."""
-    model = tiny_model(num_layers=num_layers).eval()
+        num_layers, identity_init):
+    """With 0 temporal layers (or identity-initialised ones, before any
+    training) the region feature depends on the clips s..e only; each
+    kernel-3 layer of PyTorch's initialisation widens that by one clip on
+    each side."""
+    model = tiny_model(num_layers=num_layers,
+                       identity_init=identity_init).eval()
     torch.manual_seed(1)
     video = torch.randn(1, 8, 3, T, S, S)
     region = torch.tensor([[2, 3]])
@@ -89,7 +95,8 @@ def test_region_feature_sees_the_pasted_clips_and_the_receptive_field(
         changed = video.clone()
         changed[0, clip] = torch.randn(3, T, S, S)
         moved = not torch.allclose(region_feature(changed), ref, atol=1e-6)
-        reach = num_layers  # clips reachable on each side of [2, 3]
+        # clips reachable on each side of [2, 3]
+        reach = 0 if identity_init else num_layers
         assert moved == (2 - reach <= clip <= 3 + reach), clip
 
 
@@ -247,3 +254,4 @@ def test_one_training_iteration_on_real_videos(trimmed_set):
                            after['head.convs.0.weight'])
     assert int(model.queue_ptr) == 2
     assert model.queue_index[:2].tolist() == [0, 4]
+

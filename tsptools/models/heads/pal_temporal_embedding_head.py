@@ -36,8 +36,11 @@ class PALTemporalEmbeddingHead(BaseModule):
         kernel_size (int): odd temporal kernel size. Defaults to 3.
         act_last (bool): ReLU after the last convolution too. Defaults to
             False.
-        init_cfg (dict, optional): mmengine initialisation; default: the
-            PyTorch initialisation of ``nn.Conv1d``.
+        identity_init (bool): initialise every convolution as the identity
+            (see above). Defaults to True; False keeps PyTorch's
+            initialisation of ``nn.Conv1d`` (or ``init_cfg``).
+        init_cfg (dict, optional): mmengine initialisation, used when
+            ``identity_init=False``.
     """
 
     def __init__(self,
@@ -46,6 +49,7 @@ class PALTemporalEmbeddingHead(BaseModule):
                  num_layers: int = 2,
                  kernel_size: int = 3,
                  act_last: bool = False,
+                 identity_init: bool = True,
                  init_cfg: Optional[dict] = None) -> None:
         super().__init__(init_cfg=init_cfg)
         if num_layers < 0:
@@ -55,6 +59,9 @@ class PALTemporalEmbeddingHead(BaseModule):
         out_channels = out_channels or in_channels
         if num_layers == 0 and out_channels != in_channels:
             raise ValueError('num_layers=0 (identity) needs out_channels == '
+                             'in_channels')
+        if identity_init and num_layers and out_channels != in_channels:
+            raise ValueError('identity_init needs out_channels == '
                              'in_channels')
         layers = []
         for i in range(num_layers):
@@ -71,6 +78,15 @@ class PALTemporalEmbeddingHead(BaseModule):
         self.out_channels = out_channels
         self.num_layers = num_layers
         self.kernel_size = kernel_size
+        self.identity_init = identity_init
+
+    def init_weights(self) -> None:
+        super().init_weights()
+        if self.identity_init:
+            for conv in self.convs:
+                if isinstance(conv, nn.Conv1d):
+                    nn.init.dirac_(conv.weight)
+                    nn.init.zeros_(conv.bias)
 
     @property
     def receptive_field(self) -> int:
