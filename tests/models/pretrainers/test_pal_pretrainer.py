@@ -215,6 +215,8 @@ def test_predict_and_contrastive_accuracy_metric():
     expected = [float(sim[i, i] > sim[i, 1 - i]) for i in range(2)]
     assert result['acc_retrieval'] == pytest.approx(sum(expected) / 2)
     assert result['chance_retrieval'] == pytest.approx(1 / 2)
+    assert result['rank_retrieval'] == pytest.approx(
+        sum(1 + float(sim[i, 1 - i] >= sim[i, i]) for i in range(2)) / 2)
 
 
 def test_retrieval_accuracy_by_hand():
@@ -227,6 +229,20 @@ def test_retrieval_accuracy_by_hand():
     # ties are not a success: a collapsed encoder scores 0
     same = torch.ones(3, 4).numpy()
     assert retrieval_accuracy(same, same) == 0.0
+
+
+def test_retrieval_mean_rank_by_hand():
+    from tsptools.evaluation.metrics.contrastive_accuracy import \
+        retrieval_mean_rank
+    keys = torch.tensor([[1.0, 0.0], [0.0, 1.0], [0.6, 0.8]]).numpy()
+    # query 0 = key 0: rank 1; query 1 = (0.8, 0.6): dots 0.8, 0.6, 0.96 ->
+    # own key third; query 2 = key 1: dots 0, 1, 0.8 -> own key second
+    queries = torch.tensor([[1.0, 0.0], [0.8, 0.6], [0.0, 1.0]]).numpy()
+    assert retrieval_mean_rank(queries, keys) == pytest.approx(2.0)
+    assert retrieval_mean_rank(queries, keys, chunk=2) == pytest.approx(2.0)
+    # a collapsed encoder ranks every own key last (ties count against it)
+    same = torch.ones(4, 2).numpy()
+    assert retrieval_mean_rank(same, same) == 4.0
 
 
 def test_one_training_iteration_on_real_videos(trimmed_set):
