@@ -81,18 +81,25 @@ class ContrastiveAccuracy(BaseMetric):
         return metrics
 
 
+def _own_key_similarities(queries: np.ndarray, keys: np.ndarray,
+                          chunk: int):
+    """Per chunk of rows ``i``: the similarities ``queries[i] . keys[i]`` and
+    the matrix ``queries[i] . keys[j]`` with the own key (``j = i``) set to
+    ``-inf``."""
+    for start in range(0, len(queries), chunk):
+        sim = queries[start:start + chunk] @ keys.T
+        rows = np.arange(len(sim))
+        pos = sim[rows, start + rows].copy()
+        sim[rows, start + rows] = -np.inf
+        yield pos, sim
+
+
 def retrieval_accuracy(queries: np.ndarray, keys: np.ndarray,
                        chunk: int = 4096) -> float:
     """Fraction of rows ``i`` whose ``queries[i] . keys[i]`` is strictly the
     largest of ``queries[i] . keys[j]`` over all ``j`` (in chunks of rows)."""
-    correct = 0
-    for start in range(0, len(queries), chunk):
-        q = queries[start:start + chunk]
-        sim = q @ keys.T
-        rows = np.arange(len(q))
-        pos = sim[rows, start + rows].copy()
-        sim[rows, start + rows] = -np.inf
-        correct += int((pos > sim.max(1)).sum())
+    correct = sum(int((pos > sim.max(1)).sum())
+                  for pos, sim in _own_key_similarities(queries, keys, chunk))
     return correct / len(queries)
 
 
@@ -102,12 +109,6 @@ def retrieval_mean_rank(queries: np.ndarray, keys: np.ndarray,
     similarity to ``queries[i]``: 1 + the number of keys ``j`` with
     ``queries[i] . keys[j] >= queries[i] . keys[i]``, ``j != i`` (ties count
     against the query)."""
-    total = 0
-    for start in range(0, len(queries), chunk):
-        q = queries[start:start + chunk]
-        sim = q @ keys.T
-        rows = np.arange(len(q))
-        pos = sim[rows, start + rows].copy()
-        sim[rows, start + rows] = -np.inf
-        total += int((sim >= pos[:, None]).sum()) + len(q)
-    return total / len(queries)
+    beaten = sum(int((sim >= pos[:, None]).sum())
+                 for pos, sim in _own_key_similarities(queries, keys, chunk))
+    return 1.0 + beaten / len(queries)

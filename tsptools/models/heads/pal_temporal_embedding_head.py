@@ -25,6 +25,15 @@ class PALTemporalEmbeddingHead(BaseModule):
     layers). ``num_layers=0`` is the identity (clips processed
     independently).
 
+    Initialisation (the paper gives none): with ``identity_init`` every
+    convolution starts as the identity on its own clip (centre tap the
+    identity matrix, side taps and bias zero), so that the untrained head
+    passes each clip through (``relu(x)`` with two layers) and training
+    decides how much of the neighbouring clips to mix in. With PyTorch's
+    initialisation the neighbours (mostly background clips) weigh as much as
+    the clip itself from the first step, and on SynthActions the region
+    features collapsed to one vector; see ``docs/en/user_guides/pal.md``.
+
     ``forward`` takes ``B x J x in_channels`` and returns ``B x J x
     out_channels``.
 
