@@ -270,4 +270,3 @@ def test_one_training_iteration_on_real_videos(trimmed_set):
                            after['head.convs.0.weight'])
     assert int(model.queue_ptr) == 2
     assert model.queue_index[:2].tolist() == [0, 4]
-
