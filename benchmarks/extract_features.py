@@ -21,8 +21,10 @@ data/synthactions-standard --preset standard``), else ``--num-videos``
 videos of the ``standard`` preset (128x172, 30 fps, 20-90 s) generated once
 into ``--cache-dir``. Model: the SynthActions TAC config (a narrow
 R(2+1)D-18, base width 16), random weights unless ``--checkpoint``; settings
-are the official TSP ones (16 x 2 clips, stride 16, short side 128, centre
-crop 112) unless given.
+are the config's ``extract_cfg`` over the official TSP ones (16 frames at 15
+fps, stride 16, 128x171 official resize, centre crop 112) unless given.
+``--compare-backends`` also prints the relative L2 error between the
+features of the official resize and of decord's decode-time scaling.
 """
 import argparse
 import glob
@@ -63,6 +65,12 @@ def parse_args(argv=None):
     parser.add_argument('--rounds', type=int, default=2,
                         help='alternating measurement rounds (default 2)')
     parser.add_argument('--short-side', type=int, default=None)
+    parser.add_argument('--resize-backend', choices=['official', 'decoder'],
+                        default=None)
+    parser.add_argument(
+        '--compare-backends', action='store_true',
+        help="also extract with the 'official' and the 'decoder' resize "
+        'and print the relative L2 error between their features')
     parser.add_argument('--crop-size', type=int, default=None)
     parser.add_argument('--stride', type=int, default=None)
     parser.add_argument('--json', help='also write the results here')
@@ -100,7 +108,7 @@ def find_videos(args):
 
 
 def predecode(videos, cfg):
-    """All clips of ``videos`` as uint8 ``C x T x H x W`` tensors."""
+    """All clips of ``videos`` as ``C x T x H x W`` tensors."""
     from tsptools.apis import iter_video_clips
     clips = []
     for _, path in videos:
@@ -108,7 +116,7 @@ def predecode(videos, cfg):
         next(stream)
         clips += [torch.from_numpy(c).permute(3, 0, 1, 2).contiguous()
                   for c in stream]
-    return clips
+    return clips  # uint8 ('decoder') or float32 ('official'), 0-255
 
 
 def cpu_seconds():
@@ -146,20 +154,52 @@ def time_end_to_end(model, videos, cfg):
     return clips / wall, (cpu_seconds() - cpu) / clips, clips
 
 
+def compare_backends(model, videos, cfg):
+    """Relative L2 error ``||F_decoder - F_official|| / ||F_official||`` of
+    the features of each video (all its clips), and their median."""
+    from tsptools.apis import iter_video_features
+    feats = {}
+    for backend in ('official', 'decoder'):
+        run = dict(cfg, resize_backend=backend)
+        if backend == 'decoder' and run['resize'] is None:
+            continue
+        feats[backend] = {r.name: r.features
+                          for r in iter_video_features(model, videos, run)}
+    if len(feats) < 2:
+        print('--compare-backends needs a fixed resize (not short_side)')
+        return None
+    errors = {
+        name: float(torch.linalg.norm(torch.from_numpy(
+            feats['decoder'][name] - ref)) / torch.linalg.norm(
+                torch.from_numpy(ref)))
+        for name, ref in feats['official'].items()}
+    for name, err in sorted(errors.items()):
+        print(f'{name}: relative L2 error decoder vs official {err:.4f}')
+    median = statistics.median(errors.values())
+    print(f'median relative L2 error of the decoder resize: {median:.4f}')
+    return dict(per_video=errors, median=median)
+
+
 def main(argv=None):
     args = parse_args(argv)
     from tsptools.apis import init_encoder, make_extract_cfg
     if args.threads:
         torch.set_num_threads(args.threads)
     videos, description = find_videos(args)
+    from mmengine.config import Config
     cfg = make_extract_cfg(
-        None, batch_size=args.batch_size, num_workers=args.num_workers,
+        Config.fromfile(args.config).get('extract_cfg'),
+        batch_size=args.batch_size, num_workers=args.num_workers,
         short_side=args.short_side, crop_size=args.crop_size,
-        stride=args.stride)
+        stride=args.stride, resize_backend=args.resize_backend)
     model = init_encoder(args.config, args.checkpoint)
     print(f'videos: {description}')
-    print(f"settings: {cfg['clip_len']}x{cfg['frame_interval']} clips, "
-          f"stride {cfg['stride']}, short side {cfg['short_side']}, crop "
+    rate = f"at {cfg['fps']:g} fps" if cfg['fps'] else \
+        f"every {cfg['frame_interval']} frames"
+    size = f"resize {cfg['resize']}" if cfg['resize'] else \
+        f"short side {cfg['short_side']}"
+    print(f"settings: {cfg['clip_len']} frames {rate}, "
+          f"stride {cfg['stride']}, {size} ({cfg['resize_backend']}), crop "
           f"{cfg['crop_size']}, batch {cfg['batch_size']}, "
           f"{cfg['num_workers']} decoding worker(s), "
           f'{torch.get_num_threads()} torch threads, '
@@ -210,6 +250,8 @@ def main(argv=None):
           f"{result['end_to_end']:.2f} clips/s, backbone alone "
           f"{result['backbone']:.2f} clips/s, ratio {result['ratio']:.3f} "
           f"(CPU-time ratio {result['cpu_ratio']:.3f})")
+    if args.compare_backends:
+        result['backend_rel_l2'] = compare_backends(model, videos, cfg)
     if args.json:
         with open(args.json, 'w') as f:
             json.dump(result, f, indent=1)

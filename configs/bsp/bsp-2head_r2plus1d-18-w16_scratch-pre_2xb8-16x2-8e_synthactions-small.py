@@ -3,7 +3,7 @@
 # clips synthesized from the same videos), trained jointly. Each head ignores
 # the other dataset's samples (label -1).
 _base_ = [
-    '../_base_/models/tac_r2plus1d-18.py',
+    '../_base_/models/tac_r2plus1d-18-mmaction.py',
     '../_base_/datasets/synthactions-tac-bsp.py',
     '../_base_/schedules/adamw_cosine-8e.py',
     '../_base_/default_runtime.py',

@@ -8,7 +8,7 @@
 # (their last checkpoints are the defaults below) or set
 #   --cfg-options model.teachers.0.checkpoint=... model.teachers.1.checkpoint=...
 _base_ = [
-    '../_base_/models/tac_r2plus1d-18.py',
+    '../_base_/models/tac_r2plus1d-18-mmaction.py',
     '../_base_/datasets/synthactions-tac-bsp.py',
     '../_base_/schedules/adamw_cosine-8e.py',
     '../_base_/default_runtime.py',

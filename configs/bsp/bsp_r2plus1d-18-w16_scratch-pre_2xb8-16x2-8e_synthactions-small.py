@@ -3,7 +3,7 @@
 # the narrow R(2+1)D-18 (base width 16) and 56x56 crops of the SynthActions
 # TAC config so that it trains on CPUs. Chance is 25%.
 _base_ = [
-    '../_base_/models/tac_r2plus1d-18.py',
+    '../_base_/models/tac_r2plus1d-18-mmaction.py',
     '../_base_/datasets/synthactions-bsp.py',
     '../_base_/schedules/adamw_cosine-8e.py',
     '../_base_/default_runtime.py',

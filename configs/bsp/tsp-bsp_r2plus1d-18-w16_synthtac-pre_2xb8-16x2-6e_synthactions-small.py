@@ -6,7 +6,7 @@
 # (set its checkpoint with --cfg-options model.init_cfg.checkpoint=PATH) and
 # needs the GVF file (tools/precompute_gvf.py).
 _base_ = [
-    '../_base_/models/tac_r2plus1d-18.py',
+    '../_base_/models/tac_r2plus1d-18-mmaction.py',
     '../_base_/datasets/synthactions-tsp-bsp.py',
     '../_base_/schedules/tsp_adamw-6e-synthactions.py',
     '../_base_/default_runtime.py',

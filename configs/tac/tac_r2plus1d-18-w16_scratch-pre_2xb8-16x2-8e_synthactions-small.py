@@ -3,7 +3,7 @@
 # crops so that it trains on CPUs. Its checkpoint plays the role of the
 # Kinetics-400 initialisation in the SynthActions TSP / BSP configs.
 _base_ = [
-    '../_base_/models/tac_r2plus1d-18.py',
+    '../_base_/models/tac_r2plus1d-18-mmaction.py',
     '../_base_/datasets/synthactions-trimmed.py',
     '../_base_/schedules/adamw_cosine-8e.py',
     '../_base_/default_runtime.py',

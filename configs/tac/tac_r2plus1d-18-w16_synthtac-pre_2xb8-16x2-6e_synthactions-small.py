@@ -2,7 +2,7 @@
 # fine-tuned to classify the actions of the foreground clips of the untrimmed
 # split (no region head, no GVF), with the same schedule as TSP.
 _base_ = [
-    '../_base_/models/tac_r2plus1d-18.py',
+    '../_base_/models/tac_r2plus1d-18-mmaction.py',
     '../_base_/datasets/synthactions-untrimmed-tsp.py',
     '../_base_/schedules/tsp_adamw-6e-synthactions.py',
     '../_base_/default_runtime.py'

@@ -1,6 +1,13 @@
 _base_ = ['./tsp_r2plus1d-34_k400-pre_2xb32-16x2-8e_activitynet.py']
 
-# TSP without the action-label head (TSP Table 2): region head with GVF only.
-model = dict(head=dict(num_classes=None))
+# TSP without the action-label head (TSP Table 2), as the official code
+# builds it (train.py with --label-columns temporal-region-label): one fc
+# 512 -> 2 on the local feature, without the GVF.
+model = dict(head=dict(num_classes=None, with_gvf=False))
+train_dataloader = dict(
+    dataset=dict(gvf_file=None, pipeline=_base_.region_train_pipeline))
+val_dataloader = dict(
+    dataset=dict(gvf_file=None, pipeline=_base_.region_val_pipeline))
+test_dataloader = val_dataloader
 val_evaluator = dict(type='ClipAccuracy', tasks=('region', ))
 test_evaluator = val_evaluator

@@ -3,7 +3,7 @@
 # which plays the role of the Kinetics-400 initialisation. Set its checkpoint
 # with --cfg-options model.init_cfg.checkpoint=PATH (make demo does).
 _base_ = [
-    '../_base_/models/tac_r2plus1d-18.py',
+    '../_base_/models/tac_r2plus1d-18-mmaction.py',
     '../_base_/datasets/synthactions-untrimmed-tsp.py',
     '../_base_/schedules/tsp_adamw-6e-synthactions.py',
     '../_base_/default_runtime.py'

@@ -1,14 +1,18 @@
-# TSP (Alwassel et al., ICCV-W 2021) with r2plus1d-18 on activitynet, the official recipe.
+# TSP (Alwassel et al., ICCV-W 2021) with r2plus1d-18 on activitynet: the official
+# backbone, preprocessing and recipe (train/train_tsp_on_activitynet.sh).
 _base_ = [
     '../_base_/models/tac_r2plus1d-18.py', '../_base_/datasets/activitynet-tsp.py',
     '../_base_/schedules/tsp_sgd-8e.py', '../_base_/default_runtime.py'
 ]
 
-# Kinetics-400 weights of this backbone in mmaction2 layout (keys backbone.*),
-# e.g. converted from torchvision / the mmaction2 model zoo: set the path.
+# Initial weights: torchvision's Kinetics-400 r2plus1d_18
+# (r2plus1d_18-91a641e6.pth), a torchvision state_dict loaded as it is (or any
+# checkpoint of this backbone, docs/en/user_guides/tsp.md): set the path.
 model = dict(
-    init_cfg=dict(type='Pretrained', checkpoint='checkpoints/r2plus1d-18_k400.pth',
-                  prefix='backbone.'),
+    init_cfg=dict(
+        type='Pretrained',
+        checkpoint='checkpoints/r2plus1d_18-91a641e6.pth',
+        prefix='backbone.'),
     backbone=dict(frozen_stages=0),
     head=dict(type='TSPHead', num_classes=200, in_channels=512,
               with_gvf=True))
@@ -16,3 +20,9 @@ gvf_file = 'data/activitynet/gvf/r2plus1d-18_k400_max.h5'
 train_dataloader = dict(dataset=dict(gvf_file=gvf_file))
 val_dataloader = dict(dataset=dict(gvf_file=gvf_file))
 test_dataloader = val_dataloader
+# train/train_tsp_on_activitynet.sh: head lr 0.002, backbone lr 0.0001 (lr_mult 0.05),
+# per process of 32 clips, scaled with the number of processes
+# (auto_scale_lr).
+optim_wrapper = dict(
+    optimizer=dict(lr=0.002),
+    paramwise_cfg=dict(custom_keys={'backbone.': dict(lr_mult=0.05)}))

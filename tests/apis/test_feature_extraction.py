@@ -75,7 +75,8 @@ def tiny(tmp_path_factory):
     [
         (70, 2, 16, 'drop', 2),  # 35 sampled: (35 - 16) // 16 + 1
         (64, 2, 16, 'drop', 2),  # 32 sampled: exactly two clips
-        (63, 2, 16, 'drop', 1),  # 31 sampled
+        (63, 2, 16, 'drop', 2),  # ceil(63 / 2) = 32 sampled (official)
+        (61, 2, 16, 'drop', 1),  # 31 sampled
         (32, 2, 16, 'drop', 1),  # exactly one clip
         (100, 2, 8, 'drop', 5),  # 50 sampled: (50 - 16) // 8 + 1
         (100, 2, 1, 'drop', 35),  # THUMOS-style stride 1: 50 - 16 + 1
@@ -95,12 +96,12 @@ def test_number_of_clips_follows_the_rules(frames, fi, stride, tail,
     assert num_clips(frames, 16, fi, stride, tail) == expected
     starts, short = clip_starts(frames, 16, fi, stride, tail)
     assert list(starts) == [k * stride for k in range(expected)]
-    assert short == (frames // fi < 16)
+    assert short == (-(-frames // fi) < 16)  # ceil(frames / fi)
 
 
 def test_official_formula_on_many_lengths():
     for frames in range(32, 400, 7):
-        n15 = frames // 2
+        n15 = (frames + 1) // 2  # len(arange(frames)[::2])
         assert num_clips(frames) == (n15 - 16) // 16 + 1
 
 

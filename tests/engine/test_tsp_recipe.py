@@ -17,10 +17,7 @@ CONFIG = f'{REPO_ROOT}/configs/tsp/tsp_r2plus1d-18_k400-pre_2xb32-16x2-8e_activi
 @pytest.fixture(scope='module')
 def cfg():
     register_all_modules()
-    cfg = Config.fromfile(CONFIG)
-    cfg.model.backbone.base_channels = 8  # small and fast, same names
-    cfg.model.head.in_channels = 64
-    return cfg
+    return Config.fromfile(CONFIG)
 
 
 @pytest.fixture(scope='module')
@@ -50,8 +47,10 @@ def test_backbone_and_head_learning_rates(optim_wrapper):
 def test_stem_is_frozen(optim_wrapper):
     model, _ = optim_wrapper
     model.train()
-    assert not any(p.requires_grad for p in model.backbone.conv1.parameters())
+    assert not any(p.requires_grad for p in model.backbone.stem.parameters())
     assert all(p.requires_grad for p in model.backbone.layer1.parameters())
+    # as in the official code, the frozen stem's BN keeps training mode
+    assert all(m.training for m in model.backbone.stem.modules())
 
 
 def test_learning_rate_scales_with_processes(cfg):
@@ -102,3 +101,51 @@ def test_warmup_and_step_decay(cfg):
         assert curve[it] == pytest.approx(base * 0.01), it
     for it in (60, 79):  # epochs 6-7: x0.0001
         assert curve[it] == pytest.approx(base * 1e-4), it
+
+
+# backbone and head learning rates of the official scripts (REFERENCE.md,
+# train/train_{tsp,tac}_on_{activitynet,thumos14}.sh; the released no-GVF and
+# avg-GVF models used head lr 0.004)
+OFFICIAL_LRS = [
+    ('tsp/tsp_r2plus1d-34_k400-pre_2xb32-16x2-8e_activitynet.py', 1e-4, 0.002),
+    ('tsp/tsp_r2plus1d-34_k400-pre_2xb32-16x2-8e_thumos14.py', 1e-4, 0.004),
+    ('tsp/tsp_r3d-18_k400-pre_2xb32-16x2-8e_thumos14.py', 1e-4, 0.004),
+    ('tsp/tsp-nogvf_r2plus1d-34_k400-pre_2xb32-16x2-8e_activitynet.py', 1e-4,
+     0.004),
+    ('tsp/tsp-avggvf_r2plus1d-34_k400-pre_2xb32-16x2-8e_activitynet.py', 1e-4,
+     0.004),
+    ('tac/tac_r2plus1d-34_k400-pre_2xb32-16x2-8e_activitynet.py', 1e-4, 0.002),
+    ('tac/tac_r2plus1d-34_k400-pre_2xb32-16x2-8e_thumos14.py', 1e-5, 0.002),
+    ('tac/tac_r2plus1d-18_k400-pre_2xb32-16x2-8e_thumos14.py', 1e-5, 0.002),
+]
+
+
+@pytest.mark.parametrize('name, backbone_lr, head_lr', OFFICIAL_LRS)
+def test_paper_configs_use_the_official_learning_rates(name, backbone_lr,
+                                                       head_lr):
+    cfg = Config.fromfile(f'{REPO_ROOT}/configs/{name}')
+    optim = cfg.optim_wrapper
+    mult = optim.paramwise_cfg.custom_keys['backbone.'].lr_mult
+    assert optim.optimizer.lr == pytest.approx(head_lr)
+    assert optim.optimizer.lr * mult == pytest.approx(backbone_lr)
+
+
+def test_tac_on_target_keeps_background_clips_with_label_minus_one():
+    cfg = Config.fromfile(
+        f'{REPO_ROOT}/configs/tac/tac_r2plus1d-34_k400-pre_2xb32-16x2-8e_'
+        'activitynet.py')
+    dataset = cfg.train_dataloader.dataset
+    assert dataset.get('regions') is None  # background segments stay
+    pack = dataset.pipeline[-1]
+    assert pack.type == 'PackPretextInputs' and pack['keys'] == (
+        'action_label', )
+
+
+def test_no_action_head_variant_is_one_fc_without_gvf():
+    cfg = Config.fromfile(
+        f'{REPO_ROOT}/configs/tsp/tsp-noaction_r2plus1d-34_k400-pre_2xb32-'
+        '16x2-8e_activitynet.py')
+    head = MODELS.build(cfg.model.head)
+    assert head.fc_action is None and not head.with_gvf
+    assert tuple(head.fc_region.weight.shape) == (2, 512)
+    assert cfg.train_dataloader.dataset.gvf_file is None

@@ -40,7 +40,7 @@ def tiny(tmp_path_factory):
     ckpt = root / 'tac.pth'
     torch.save(dict(state_dict=model.state_dict(), meta={}), ckpt)
     from tsptools.apis.gvf import precompute_gvf, videos_of_config
-    from tsptools.apis.clip_plan import make_extract_cfg
+    from tsptools.core.clip_plan import make_extract_cfg
     point_at(cfg, root, gvf=None, indices=None)  # GVF of every video
     videos = videos_of_config(cfg)
     extract = make_extract_cfg(cfg.get('extract_cfg'), num_workers=0)

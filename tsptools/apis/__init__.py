@@ -1,5 +1,5 @@
 """User-facing functions: feature extraction and global video features."""
-from .clip_plan import (DEFAULT_EXTRACT_CFG, clip_centre_times,
+from tsptools.core.clip_plan import (DEFAULT_EXTRACT_CFG, clip_centre_times,
                         clip_frame_indices, clip_starts, make_extract_cfg,
                         num_clips, resize_features)
 from .extract_to_dir import extract_to_dir

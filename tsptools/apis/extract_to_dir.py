@@ -26,7 +26,7 @@ from mmengine.dist import barrier, broadcast_object_list, get_dist_info
 from mmengine.logging import print_log
 
 from tsptools.version import __version__
-from .clip_plan import OUTPUT_KEYS, make_extract_cfg, resize_features
+from tsptools.core.clip_plan import OUTPUT_KEYS, make_extract_cfg, resize_features
 from .feature_extraction import Progress, VideoEntry, iter_video_features
 from .feature_io import (FORMATS, MERGED_NAMES, PARTS_DIR, PER_VIDEO_FORMATS,
                          TIMES_DIR, WORK_DIR, append_record,
@@ -37,9 +37,11 @@ from .feature_io import (FORMATS, MERGED_NAMES, PARTS_DIR, PER_VIDEO_FORMATS,
 #: Test hook: SIGKILL this process after it has written this many videos.
 KILL_AFTER_ENV = 'TSPTOOLS_EXTRACT_KILL_AFTER'
 
-CLIP_TIME_RULE = ('centre of the source frames a clip covers: (s*fi + '
-                  'min((s+clip_len)*fi, N)) / 2 / fps seconds, s = start in '
-                  'sampled frames, fi = frame_interval, N = source frames')
+CLIP_TIME_RULE = ('centre of the source frames a clip covers: (f + '
+                  'min(f + clip_len*q, N)) / 2 / fps seconds, f = first '
+                  'source frame of the clip, q = source frames per sampled '
+                  'frame (fps / target fps, or frame_interval), N = source '
+                  'frames')
 
 
 def _log(msg: str, level=logging.INFO) -> None:
@@ -47,7 +49,9 @@ def _log(msg: str, level=logging.INFO) -> None:
 
 
 def _settings(cfg: dict, fmt: str, meta: dict) -> dict:
-    out = {key: cfg[key] for key in OUTPUT_KEYS}
+    # as JSON stores them (tuples become lists), to compare with the file
+    out = {key: list(cfg[key]) if isinstance(cfg[key], tuple) else cfg[key]
+           for key in OUTPUT_KEYS}
     out['format'] = fmt
     out['checkpoint_sha256'] = meta.get('checkpoint_sha256')
     return out

@@ -6,9 +6,10 @@ The pieces of :mod:`tools/extract_features.py` and
 
 * :func:`init_encoder` builds the model of a config and loads the encoder
   weights of a checkpoint (the pretext head is dropped);
-* :func:`iter_video_clips` decodes one video *once*, sequentially, at reduced
-  size, and slides the clip windows of :mod:`.clip_plan` over the decoded
-  frames (no seek per clip);
+* :func:`iter_video_clips` decodes one video *once*, sequentially, resizes
+  and crops its frames as :mod:`tsptools.core.clip_preprocess` defines, and
+  slides the clip windows of :mod:`tsptools.core.clip_plan` over them (no
+  seek per clip);
 * :class:`SequentialClipDataset` runs that in DataLoader workers, each worker
   taking whole videos and packing clips of consecutive videos into batches;
 * :func:`iter_video_features` feeds those batches to the model and yields the
@@ -30,9 +31,11 @@ from mmengine.logging import print_log
 from torch.utils.data import DataLoader, IterableDataset, get_worker_info
 
 from tsptools.datasets.transforms.decord_open import open_video
-from .clip_plan import (centre_crop_box, clip_centre_times,
-                        clip_frame_indices, clip_starts, covered_frames,
-                        decode_size, make_extract_cfg)
+from tsptools.core.clip_plan import (clip_centre_times, clip_frame_indices,
+                                     clip_starts, covered_frames,
+                                     make_extract_cfg)
+from tsptools.core.clip_preprocess import (centre_crop_box, decode_size,
+                                           resize_frames)
 
 #: Source frames decoded per ``get_batch`` call.
 DECODE_CHUNK = 64
@@ -67,13 +70,17 @@ def init_encoder(config, checkpoint: Optional[str] = None,
     Every weight of the model outside its pretext head (``head.*``) must be
     in the checkpoint, so the encoder of any tsptools checkpoint (TSP, TAC,
     BSP, PAL ...) loads into any config with the same backbone; the head's
-    weights are ignored and the head is removed. Checkpoints are loaded
-    with ``weights_only=True`` (:mod:`tsptools.engine.runner`).
+    weights are ignored and the head is removed. The official TSP
+    checkpoints (the released models) and torchvision VideoResNet
+    state_dicts load too, recognised by their keys
+    (:mod:`tsptools.models.utils.encoder_checkpoint`). Checkpoints are
+    loaded with ``weights_only=True`` (:mod:`tsptools.engine.runner`).
 
     Args:
         config: config path or :class:`mmengine.Config`.
-        checkpoint: mmengine checkpoint (``state_dict`` key, DDP's
-            ``module.`` prefix allowed); ``None``: the weights a model
+        checkpoint: a tsptools/mmengine checkpoint (``state_dict`` key,
+            DDP's ``module.`` prefix allowed), an official TSP checkpoint or
+            a torchvision state_dict; ``None``: the weights a model
             loads itself (``own_checkpoints``, e.g.
             :class:`TwoStreamEncoder`'s streams), otherwise the random
             initialisation (with a warning).
@@ -86,7 +93,8 @@ def init_encoder(config, checkpoint: Optional[str] = None,
     """
     from mmengine.config import Config
 
-    from tsptools.engine.runner import load_checkpoint_file
+    from tsptools.models.utils.encoder_checkpoint import (
+        describe_layout, load_encoder_checkpoint, select_weights)
     from tsptools.registry import MODELS
     from tsptools.utils import register_all_modules
 
@@ -112,33 +120,19 @@ def init_encoder(config, checkpoint: Optional[str] = None,
         warnings.warn('No checkpoint: extracting with randomly initialised '
                       'weights')
     else:
-        ckpt = load_checkpoint_file(checkpoint, map_location='cpu')
-        state = ckpt.get('state_dict', ckpt) if isinstance(ckpt, dict) \
-            else ckpt
-        state = {(k[7:] if k.startswith('module.') else k): v
-                 for k, v in state.items()}
-        wanted = [
-            k for k in model.state_dict() if not k.startswith('head.')
-        ]
-        missing = [k for k in wanted if k not in state]
-        if missing:
-            raise KeyError(
-                f'{checkpoint}: {len(missing)} encoder weights of the '
-                f'config\'s model are not in the checkpoint (e.g. '
-                f'{", ".join(missing[:3])}); is it a checkpoint of a model '
-                'with this backbone?')
-        result = model.load_state_dict({k: state[k]
-                                        for k in wanted}, strict=False)
-        unexpected = [k for k in result.missing_keys
-                      if not k.startswith('head.')]
-        assert not unexpected, unexpected
+        state, layout = load_encoder_checkpoint(checkpoint)
+        _log(describe_layout(layout, checkpoint))
+        model.load_state_dict(
+            select_weights(state, model, '', checkpoint, skip=('head.', )),
+            strict=False)
     if hasattr(model, 'head'):
         del model.head
     return model.to(device).eval()
 
 
 def _normalise(model: torch.nn.Module, inputs: torch.Tensor) -> torch.Tensor:
-    """uint8 ``N x C x T x H x W`` -> the model's normalised float input."""
+    """``N x C x T x H x W`` in ``[0, 255]`` (uint8 or float) -> the model's
+    normalised float input."""
     preprocessor = getattr(model, 'data_preprocessor', None)
     if preprocessor is None:
         return inputs.float()
@@ -152,13 +146,17 @@ def _normalise(model: torch.nn.Module, inputs: torch.Tensor) -> torch.Tensor:
 # ----------------------------------------------------------------------------
 
 
-def open_resized(filename: str, short_side: int):
-    """Open ``filename`` with decord so that frames are decoded with their
-    short side resized to ``short_side`` (aspect ratio kept).
+def open_for_extraction(filename: str, cfg: dict):
+    """Open ``filename`` with decord for the preprocessing of ``cfg``.
+
+    * ``resize_backend='official'``: frames are decoded at full size (the
+      resize is :func:`~tsptools.core.clip_preprocess.resize_frames`);
+    * ``'decoder'``: decord scales while decoding, to ``cfg['resize']`` or,
+      with ``short_side``, to that short side with the aspect ratio kept.
 
     Returns:
-        ``(reader, num_frames, fps, (height, width))`` with the decoded
-        size.
+        ``(reader, num_frames, fps, (height, width))`` with the size the
+        frames have after the resize.
     """
     reader = open_video(filename)
     num_frames = len(reader)
@@ -167,8 +165,11 @@ def open_resized(filename: str, short_side: int):
         raise ValueError(f'Video has no valid frame rate ({fps}): '
                          f'{filename}')
     height, width = reader[0].shape[:2]
-    size = decode_size(height, width, short_side)
-    if size != (height, width):
+    if cfg['resize'] is not None:
+        size = tuple(cfg['resize'])
+    else:
+        size = decode_size(height, width, cfg['short_side'])
+    if cfg['resize_backend'] == 'decoder' and size != (height, width):
         del reader
         reader = open_video(filename, width=size[1], height=size[0])
         if len(reader) != num_frames:
@@ -180,46 +181,54 @@ def open_resized(filename: str, short_side: int):
 
 
 def video_clip_plan(num_frames: int, fps: float, cfg: dict) -> dict:
-    """Clip starts, times and flags of a video under settings ``cfg``."""
-    starts, short = clip_starts(num_frames, cfg['clip_len'],
-                                cfg['frame_interval'], cfg['stride'],
-                                cfg['tail'])
+    """Clip starts, frames, times and flags of a video under ``cfg``."""
+    grid = dict(clip_len=cfg['clip_len'], frame_interval=cfg['frame_interval'],
+                fps=fps, target_fps=cfg['fps'])
+    starts, short = clip_starts(num_frames, stride=cfg['stride'],
+                                tail=cfg['tail'], **grid)
     return dict(
         starts=starts,
         short=short,
         num_clips=len(starts),
-        clip_times=clip_centre_times(starts, num_frames, fps,
-                                     cfg['clip_len'], cfg['frame_interval']),
+        frames=clip_frame_indices(starts, num_frames, **grid),
+        clip_times=clip_centre_times(starts, num_frames, **grid),
         num_frames=int(num_frames),
         fps=float(fps),
         duration=num_frames / fps,
-        feature_frame=covered_frames(starts, num_frames, cfg['clip_len'],
-                                     cfg['frame_interval']))
+        feature_frame=covered_frames(starts, num_frames, **grid))
+
+
+def _chunk_size(height: int, width: int, chunk: int) -> int:
+    """At most ``chunk`` frames, and about 64 MiB of decoded frames."""
+    return int(max(4, min(chunk, (64 << 20) // max(1, height * width * 3))))
 
 
 def iter_video_clips(filename: str, cfg: dict,
                      chunk: int = DECODE_CHUNK) -> Iterator:
     """Decode ``filename`` once and yield its clips.
 
-    Yields first the plan dict of :func:`video_clip_plan`, then, in order,
-    each clip as a ``clip_len x crop x crop x 3`` uint8 array (RGB, centre
-    crop of the frames decoded with the short side ``cfg['short_side']``).
+    Yields first the plan dict of :func:`video_clip_plan` (without its
+    ``frames``), then, in order, each clip as a ``clip_len x crop x crop x
+    3`` array (RGB, values in ``[0, 255]``): uint8 with
+    ``resize_backend='decoder'``, float32 with ``'official'``, resized and
+    centre-cropped as :mod:`tsptools.core.clip_preprocess` defines.
 
-    Frames are decoded in increasing order in chunks of ``chunk`` frames
-    (only the frames some clip uses) and kept until the last clip that needs
-    them is out, so no frame is decoded twice and nothing seeks backwards.
+    Frames are decoded in increasing order in chunks of up to ``chunk``
+    frames (only the frames some clip uses) and kept until the last clip
+    that needs them is out, so no frame is decoded twice and nothing seeks
+    backwards.
     """
-    reader, num_frames, fps, (height, width) = open_resized(
-        filename, cfg['short_side'])
+    reader, num_frames, fps, (height, width) = open_for_extraction(
+        filename, cfg)
     plan = video_clip_plan(num_frames, fps, cfg)
+    clips = plan.pop('frames')
     yield plan
     crop = cfg['crop_size']
     top, left = centre_crop_box(height, width, crop)
-    clips = [
-        clip_frame_indices(s, num_frames, cfg['clip_len'],
-                           cfg['frame_interval']) for s in plan['starts']
-    ]
-    needed = np.unique(np.concatenate(clips))
+    official = cfg['resize_backend'] == 'official'
+    full = reader[0].shape[:2] if official else (height, width)
+    chunk = _chunk_size(full[0], full[1], chunk)
+    needed = np.unique(clips)
     buffer: Dict[int, np.ndarray] = {}
     pos = 0
     for k, indices in enumerate(clips):
@@ -227,6 +236,8 @@ def iter_video_clips(filename: str, cfg: dict,
             batch = needed[pos:pos + chunk]
             pos += len(batch)
             frames = reader.get_batch(batch.tolist()).asnumpy()
+            if official:
+                frames = resize_frames(frames, (height, width))
             frames = frames[:, top:top + crop, left:left + crop]
             buffer.update(zip(batch.tolist(), frames))
         yield np.stack([buffer[i] for i in indices.tolist()])
@@ -244,7 +255,8 @@ class SequentialClipDataset(IterableDataset):
     :func:`iter_video_clips`; clips of consecutive videos share batches of
     ``batch_size`` clips. Each yielded batch is a dict:
 
-    - ``inputs``: uint8 tensor ``N x 3 x clip_len x crop x crop`` (``None``
+    - ``inputs``: uint8 or float32 tensor ``N x 3 x clip_len x crop x crop``
+      (values in ``[0, 255]``; ``None``
       when the batch holds only events);
     - ``items``: in stream order, ``('video', i, plan)`` before the clips of
       video ``i``, ``('clip', i, k, row)`` for its clip ``k`` at row ``row``
@@ -294,7 +306,7 @@ class SequentialClipDataset(IterableDataset):
 def _pack(clips: List[np.ndarray], items: List[tuple]) -> dict:
     inputs = None
     if clips:
-        # N x T x H x W x C -> N x C x T x H x W, contiguous uint8
+        # N x T x H x W x C -> N x C x T x H x W, contiguous
         inputs = torch.from_numpy(np.stack(clips)).permute(0, 4, 1, 2,
                                                            3).contiguous()
     return dict(inputs=inputs, items=items)
@@ -422,9 +434,11 @@ def _run_loader(model, videos, cfg, indices, num_workers, device,
                         status = 'short'
                         _log(f'{videos[i][1]}: {acc.plan["num_frames"]} '
                              'frames is shorter than one clip '
-                             f"({cfg['clip_len']} frames every "
-                             f"{cfg['frame_interval']}): one clip padded "
-                             'with its last frame (T=1)', logging.WARNING)
+                             f"({cfg['clip_len']} frames at "
+                             + (f"{cfg['fps']:g} fps" if cfg['fps'] else
+                                f"every {cfg['frame_interval']} frames")
+                             + '): one clip padded with its last frame '
+                             '(T=1)', logging.WARNING)
                     yield _result(videos, i, status, acc.plan, acc.features)
 
 
@@ -582,16 +596,30 @@ def add_extract_arguments(parser) -> None:
         'official TSP ones)')
     for flag, kind, text in (
             ('--clip-len', int, 'frames per clip (16)'),
+            ('--fps', float,
+             'sample clips at this frame rate, resampled by time from the '
+             "video's own rate as the official code does (15)"),
             ('--frame-interval', int,
-             'source frames between two frames of a clip (2)'),
+             'instead of --fps: one frame every this many source frames'),
             ('--stride', int, 'sampled frames between clip starts (16)'),
             ('--short-side', int,
-             'short side of the decoded frames in pixels (128)'),
+             'instead of --resize: decode with this short side, aspect '
+             'ratio kept (needs --resize-backend decoder)'),
             ('--crop-size', int, 'centre crop size (112)'),
             ('--batch-size', int, 'clips per model batch (8)'),
             ('--num-workers', int,
              'decoding processes; 0 decodes in the main process (1)')):
         group.add_argument(flag, type=kind, default=None, help=text)
+    group.add_argument(
+        '--resize', type=int, nargs=2, default=None,
+        metavar=('HEIGHT', 'WIDTH'),
+        help='resize every frame to this size, aspect ratio not kept '
+        '(128 171)')
+    group.add_argument(
+        '--resize-backend', choices=['official', 'decoder'], default=None,
+        help="'official' (default): the official float bilinear resize of "
+        "full-size frames; 'decoder': decord scales while decoding (faster, "
+        'not the official pixels)')
     group.add_argument(
         '--tail', choices=['drop', 'pad'], default=None,
         help="'drop' (official): only complete clips; 'pad': one more "
@@ -602,8 +630,9 @@ def extract_cfg_from_args(config, args, **extra) -> dict:
     """Settings: defaults < ``config.extract_cfg`` < command-line flags."""
     overrides = {
         key: getattr(args, key, None)
-        for key in ('clip_len', 'frame_interval', 'stride', 'short_side',
-                    'crop_size', 'batch_size', 'num_workers', 'tail')
+        for key in ('clip_len', 'fps', 'frame_interval', 'stride',
+                    'resize', 'short_side', 'resize_backend', 'crop_size',
+                    'batch_size', 'num_workers', 'tail')
     }
     overrides.update(extra)
     return make_extract_cfg(config.get('extract_cfg', None), **overrides)

@@ -14,6 +14,7 @@ from mmengine.dataset import BaseDataset
 from mmengine.logging import print_log
 from mmengine.structures import BaseDataElement
 
+from tsptools.core.clip_plan import grid_clip_times
 from tsptools.registry import DATASETS
 
 #: What to do with a ground-truth segment that leaves ``[0, duration]``.
@@ -30,7 +31,7 @@ def _log(msg: str, level=logging.INFO) -> None:
 def linear_resize(array: np.ndarray, length: int) -> np.ndarray:
     """Rescale ``T x C`` (or ``T``) to ``length`` steps along time by linear
     interpolation with the first and last steps kept (``align_corners``),
-    the rule of ``tsptools.apis.clip_plan.resize_features`` and of the
+    the rule of ``tsptools.core.clip_plan.resize_features`` and of the
     official TSP / G-TAD ActivityNet features."""
     array = np.asarray(array)
     vector = array.ndim == 1
@@ -246,9 +247,12 @@ class PrecomputedFeatureDataset(BaseDataset):
         window_size (int, optional): training window length (see above).
         window_min_overlap (float): see above.
         clip_grid (dict, optional): ``dict(clip_len, frame_interval, stride,
-            fps)`` of features stored without times or manifest (e.g. the
-            official TSP h5 files: 16, 2, 16 and 30 fps for ActivityNet);
-            the video's own ``fps`` in the annotation wins over ``fps``.
+            fps, target_fps)`` of features stored without times or manifest
+            (e.g. the official TSP h5 files: 16, 2, 16, 30 and 15 for
+            ActivityNet); ``fps`` is the videos' own rate (the video's
+            ``fps`` in the annotation wins over it), ``target_fps`` the
+            time-based sampling rate (None: one frame every
+            ``frame_interval``).
         out_of_video (str): a segment outside ``[0, duration]`` (beyond
             1 ms) is an ``'error'`` naming the file and video, or is
             ``'clip'``-ped (dropped if nothing is left; ActivityNet v1.3 has
@@ -474,23 +478,21 @@ class PrecomputedFeatureDataset(BaseDataset):
         manifest = self.store.manifest
         settings = (manifest or {}).get('settings')
         entry = self.store.manifest_entry(name)
-        grid = None
+        grid, source_fps = None, None
         if settings and entry.get('fps'):
-            grid = dict(settings, fps=entry['fps'])
+            grid, source_fps = settings, entry['fps']
         elif self.clip_grid is not None:
-            grid = dict(self.clip_grid)
-            if fps:
-                grid['fps'] = fps
-        if grid is not None and grid.get('fps'):
-            fi = grid.get('frame_interval', 2)
-            stride, clip_len = grid.get('stride', 16), grid.get('clip_len', 16)
-            raw = (np.arange(num) * stride + clip_len / 2) * fi / \
-                float(grid['fps'])
+            # clip_grid's ``fps`` is the videos' own rate, ``target_fps`` the
+            # sampling rate (the manifest's ``fps``)
+            grid = dict(self.clip_grid,
+                        fps=self.clip_grid.get('target_fps'))
+            source_fps = fps or self.clip_grid.get('fps')
+        if grid is not None and source_fps:
+            clips = num
             if grid.get('resize_to') and entry.get('num_clips'):
-                raw = linear_resize(
-                    (np.arange(entry['num_clips']) * stride + clip_len / 2) *
-                    fi / float(grid['fps']), num)
-            return raw
+                clips = entry['num_clips']
+            raw = grid_clip_times(grid, float(source_fps), clips)
+            return raw if clips == num else linear_resize(raw, num)
         if not self._warned_uniform:
             _log(f'{self.features}: no clip times, manifest or clip_grid; '
                  'spreading the feature steps evenly over each video',

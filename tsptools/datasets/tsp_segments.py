@@ -33,6 +33,8 @@ import math
 import os.path as osp
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple, Union
 
+from tsptools.core.clip_plan import clip_duration
+
 Segment = Tuple[float, float]
 
 #: Columns of the official ground-truth CSV, in the official order.
@@ -82,14 +84,6 @@ def background_segments(actions: Sequence[Sequence[float]],
     if float(duration) > cursor:
         gaps.append((cursor, float(duration)))
     return [g for g in gaps if g[1] - g[0] >= min_background]
-
-
-def clip_duration(clip_len: int, frame_interval: int, fps: float) -> float:
-    """Seconds spanned by one clip: ``clip_len * frame_interval / fps``.
-
-    16 frames every 2nd frame at 30 fps give 16/15 s, the official value.
-    """
-    return clip_len * frame_interval / float(fps)
 
 
 # --------------------------------------------------------------------------
@@ -485,7 +479,8 @@ def filter_segments(
         records: Iterable[dict],
         clip_len: int = 16,
         frame_interval: int = 2,
-        min_background: Optional[float] = None) -> Tuple[List[dict], dict]:
+        min_background: Optional[float] = None,
+        target_fps: Optional[float] = None) -> Tuple[List[dict], dict]:
     """Clip segment records to their video and drop the unusable ones.
 
     In this order, a record is
@@ -494,7 +489,9 @@ def filter_segments(
        ``[0, duration]`` (``t_end <= 0`` or ``t_start >= duration``);
     2. clipped to ``[0, duration]``;
     3. dropped as *shorter than one clip* if shorter than
-       :func:`clip_duration` at the video's fps (``EPS`` of tolerance);
+       :func:`~tsptools.core.clip_plan.clip_duration` at the video's fps
+       (``clip_len / target_fps`` with time-based sampling; ``EPS`` of
+       tolerance);
     4. for background (empty ``label``) only, dropped as *shorter than
        min_background* if shorter than ``min_background`` seconds
        (``None``: no check beyond step 3).
@@ -522,8 +519,8 @@ def filter_segments(
         t_start, t_end = clip_segment((record['t_start'], record['t_end']),
                                       duration)
         length = t_end - t_start
-        if length < clip_duration(clip_len, frame_interval,
-                                  record['fps']) - EPS:
+        if length < clip_duration(clip_len, frame_interval, record['fps'],
+                                  target_fps) - EPS:
             stats[f'short_{group}'] += 1
             continue
         if (group == 'background' and min_background is not None

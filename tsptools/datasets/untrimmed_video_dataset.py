@@ -11,9 +11,10 @@ import numpy as np
 from mmengine.dataset import BaseDataset, force_full_init
 from mmengine.logging import print_log
 
+from tsptools.core.clip_plan import clip_duration
 from tsptools.registry import DATASETS
-from .tsp_segments import (DEFAULT_REGION_LABELS, clip_duration,
-                           filter_segments, load_label_mapping, make_segments,
+from .tsp_segments import (DEFAULT_REGION_LABELS, filter_segments,
+                           load_label_mapping, make_segments,
                            read_activitynet_json, read_metadata_csv,
                            read_tsp_csv)
 
@@ -32,9 +33,12 @@ class UntrimmedVideoDataset(BaseDataset):
     Each segment (an action instance, or a gap between actions) gives
     ``clips_per_segment`` samples; sample ``idx`` is clip ``k = idx % C`` of
     segment ``idx // C`` (``C = clips_per_segment``), so
-    ``len(dataset) == segments * C``. A clip of ``clip_len`` frames taken
-    every ``frame_interval`` frames spans ``d = clip_len * frame_interval /
-    fps`` seconds and starts at ``t_start + u * (t_end - t_start - d)``:
+    ``len(dataset) == segments * C``. A clip of ``clip_len`` frames sampled
+    at ``sample_fps`` (the paper configs: 15, resampled by time from the
+    video's rate) lasts ``d = clip_len / sample_fps`` seconds (taken every
+    ``frame_interval`` frames without ``sample_fps``: ``d = clip_len *
+    frame_interval / fps``) and starts at ``t_start + u * (t_end - t_start -
+    d)``:
 
     * training: ``u = numpy.random.default_rng([seed, epoch, idx]).random()``,
       the same in every worker and rank, different across epochs;
@@ -66,8 +70,12 @@ class UntrimmedVideoDataset(BaseDataset):
             ``'Action'`` and ``'No action'`` must be in it.
         clips_per_segment: clips per segment (TSP: 5).
         clip_len: frames per clip (TSP: 16).
-        frame_interval: step between the frames of a clip (TSP: 2, i.e.
-            15 fps from 30 fps videos).
+        frame_interval: step between the frames of a clip when
+            ``sample_fps`` is None (2 is 15 fps from 30 fps videos).
+        sample_fps: the clips' frame rate for time-based sampling (TSP: 15,
+            the official rule for any source rate); must match the
+            ``fps`` of the pipeline's ``SampleClip``. None: one frame every
+            ``frame_interval``.
         min_background: background segments shorter than this (seconds) are
             dropped; ``None``: one clip at the video's fps (16/15 s by
             default). The official ActivityNet CSVs correspond to about
@@ -112,6 +120,7 @@ class UntrimmedVideoDataset(BaseDataset):
                  clips_per_segment: int = 5,
                  clip_len: int = 16,
                  frame_interval: int = 2,
+                 sample_fps: Optional[float] = None,
                  min_background: Optional[float] = None,
                  regions: Optional[Sequence[str]] = None,
                  balance: Optional[str] = None,
@@ -151,6 +160,10 @@ class UntrimmedVideoDataset(BaseDataset):
         self.clips_per_segment = int(clips_per_segment)
         self.clip_len = int(clip_len)
         self.frame_interval = int(frame_interval)
+        if sample_fps is not None and not float(sample_fps) > 0:
+            raise ValueError(f'sample_fps must be None or positive, got '
+                             f'{sample_fps!r}')
+        self.sample_fps = None if sample_fps is None else float(sample_fps)
         self.min_background = min_background
         self.regions = tuple(regions) if regions is not None else None
         self.balance = balance
@@ -266,7 +279,8 @@ class UntrimmedVideoDataset(BaseDataset):
 
         self._fps_values = {r['fps'] for r in records}
         kept, stats = filter_segments(records, self.clip_len,
-                                      self.frame_interval, self.min_background)
+                                      self.frame_interval, self.min_background,
+                                      self.sample_fps)
         if self.regions is not None:
             unknown = set(self.regions) - set(regions)
             if unknown:
@@ -313,11 +327,16 @@ class UntrimmedVideoDataset(BaseDataset):
     def _log_stats(self, ann_name: str, n_records: int, stats: dict) -> None:
         n_segments = stats['foreground'] + stats['background']
         rates = sorted(self._fps_values)
-        if len(rates) == 1:
+        if self.sample_fps is not None:
+            clip = f'{self.clip_len / self.sample_fps:.4g} s at ' \
+                f'{self.sample_fps:g} fps'
+        elif len(rates) == 1:
             clip = clip_duration(self.clip_len, self.frame_interval, rates[0])
             clip = f'{clip:.4g} s at {rates[0]:g} fps'
         else:
             clip = "at each video's fps"
+        frames = str(self.clip_len) if self.sample_fps is not None else \
+            f'{self.clip_len}x{self.frame_interval}'
         min_bg = ('one clip' if self.min_background is None else
                   f'{self.min_background:g} s')
         _log(f'{ann_name}: {stats["videos"]} videos, {stats["foreground"]} '
@@ -328,7 +347,7 @@ class UntrimmedVideoDataset(BaseDataset):
         _log(f'{ann_name}: dropped {n_records - n_segments} of {n_records} '
              f'segments: {stats["short_foreground"]} fg + '
              f'{stats["short_background"]} bg shorter than one clip '
-             f'({self.clip_len}x{self.frame_interval} frames, {clip}), '
+             f'({frames} frames, {clip}), '
              f'{stats["outside_foreground"]} fg + '
              f'{stats["outside_background"]} bg outside the video, '
              f'{stats["min_background"]} bg shorter than min_background '
@@ -489,7 +508,7 @@ class UntrimmedVideoDataset(BaseDataset):
         info = BaseDataset.get_data_info(self, segment_index)
         t_start, t_end = info['segment']
         span = t_end - t_start - clip_duration(
-            self.clip_len, self.frame_interval, info['fps'])
+            self.clip_len, self.frame_interval, info['fps'], self.sample_fps)
         if self.test_mode:
             u = float(np.linspace(0, 1, self.clips_per_segment)[k])
         else:

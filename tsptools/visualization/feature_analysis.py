@@ -27,6 +27,8 @@ from typing import Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 
+from tsptools.core.clip_plan import grid_clip_times
+
 __all__ = [
     'l2_normalize', 'cosine_similarity_matrix', 'foreground_mask',
     'boundary_times', 'boundary_pair_mask', 'consecutive_abs_differences',
@@ -193,21 +195,13 @@ def aggregate_fg_bg(per_video: Sequence[dict]) -> dict:
 def manifest_clip_times(entry: dict, settings: dict, num: int) -> np.ndarray:
     """Clip-centre times of a video from ``manifest.json`` (its ``videos``
     entry and ``settings``), following the clip grid of
-    ``tools/extract_features.py``: clip ``k`` starts at sampled frame
-    ``s = k * stride``, covers the source frames ``[s * fi, min((s + clip_len)
-    * fi, N))`` and its time is their centre; rescaled linearly to ``num``
-    steps when the features were (``resize_to``)."""
-    fps = float(entry['fps'])
-    fi = int(settings.get('frame_interval', 2))
-    clip_len = int(settings.get('clip_len', 16))
-    stride = int(settings.get('stride', 16))
+    ``tools/extract_features.py``
+    (:func:`tsptools.core.clip_plan.grid_clip_times`); rescaled linearly to
+    ``num`` steps when the features were (``resize_to``)."""
     clips = int(entry.get('num_clips') or num)
     frames = entry.get('num_frames')
-    first = np.arange(clips) * stride * fi
-    end = first + clip_len * fi
-    if frames is not None:
-        end = np.minimum(end, int(frames))
-    times = (first + end) / 2.0 / fps
+    times = grid_clip_times(settings, float(entry['fps']), clips,
+                            None if frames is None else int(frames))
     if clips != num:
         times = np.interp(np.linspace(0, clips - 1, num), np.arange(clips),
                           times)

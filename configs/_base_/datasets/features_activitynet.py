@@ -17,7 +17,8 @@ dataset_common = dict(
     features=features,
     class_index=None,  # the 200 labels of the annotation file, sorted
     resize_to=100,
-    clip_grid=dict(clip_len=16, frame_interval=2, stride=16, fps=30.0),
+    clip_grid=dict(clip_len=16, target_fps=15, frame_interval=2, stride=16,
+                   fps=30.0),
     # v1.3 has a few segments past the end of their video
     out_of_video='clip',
     # videos that are no longer on YouTube have no features

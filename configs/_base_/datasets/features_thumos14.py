@@ -18,7 +18,8 @@ dataset_common = dict(
     ann_file=ann_file,
     features=features,
     class_index=None,  # the 20 labels of the annotation file, sorted
-    clip_grid=dict(clip_len=16, frame_interval=2, stride=1, fps=30.0),
+    clip_grid=dict(clip_len=16, target_fps=15, frame_interval=2, stride=1,
+                   fps=30.0),
     out_of_video='clip')
 
 train_dataloader = dict(

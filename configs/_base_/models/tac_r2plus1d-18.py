@@ -1,25 +1,12 @@
-# R(2+1)D-18 (mmaction2's ResNet2Plus1d) + TAC head. ``base_channels`` and
-# the number of classes are set by the configs that use it.
+# The official TSP r2plus1d-18 backbone (R2Plus1D18: torchvision's VideoResNet
+# layout and BN settings, docs/en/user_guides/tsp.md) + TAC head. A torchvision
+# state_dict or an official TSP checkpoint loads into it as it is.
 model = dict(
     type='Pretrainer',
     backbone=dict(
-        type='mmaction.ResNet2Plus1d',
-        depth=18,
-        pretrained=None,
-        pretrained2d=False,
-        base_channels=64,
-        norm_eval=False,
-        frozen_stages=-1,  # TSP configs set 0 (frozen stem)
-        conv_cfg=dict(type='Conv2plus1d'),
-        norm_cfg=dict(type='BN3d', requires_grad=True, eps=1e-3),
-        act_cfg=dict(type='ReLU'),
-        conv1_kernel=(3, 7, 7),
-        conv1_stride_t=1,
-        pool1_stride_t=1,
-        inflate=(1, 1, 1, 1),
-        spatial_strides=(1, 2, 2, 2),
-        temporal_strides=(1, 2, 2, 2),
-        zero_init_residual=False),
+        type='R2Plus1D18',
+        frozen_stages=-1,  # the paper configs set 0: the stem gets lr 0, its
+        norm_eval=False),  # BN stays in train mode, as in the official code
     head=dict(type='TACHead', num_classes=400, in_channels=512),
     data_preprocessor=dict(
         type='mmaction.ActionDataPreprocessor',

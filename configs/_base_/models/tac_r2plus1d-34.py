@@ -1,29 +1,16 @@
-# R(2+1)D-34 (mmaction2's ResNet2Plus1d) + TAC head, the official TSP
-# backbone. Note: mmaction2's ResNet2Plus1d always applies the stem max-pool
-# (torchvision's R(2+1)D does not), so at 112x112 its last feature map is 4x4
-# instead of 7x7; features differ from the official ones (docs/en/user_guides/tsp.md).
+# The official TSP r2plus1d-34 backbone (R2Plus1D34: torchvision's VideoResNet
+# layout and BN settings, docs/en/user_guides/tsp.md) + TAC head. A torchvision
+# state_dict or an official TSP checkpoint loads into it as it is.
 model = dict(
     type='Pretrainer',
     backbone=dict(
-        type='mmaction.ResNet2Plus1d',
-        depth=34,
-        pretrained=None,
-        pretrained2d=False,
-        norm_eval=False,
-        frozen_stages=0,  # the stem is frozen, as in the official code
-        conv_cfg=dict(type='Conv2plus1d'),
-        norm_cfg=dict(type='BN3d', requires_grad=True, eps=1e-3),
-        act_cfg=dict(type='ReLU'),
-        conv1_kernel=(3, 7, 7),
-        conv1_stride_t=1,
-        pool1_stride_t=1,
-        inflate=(1, 1, 1, 1),
-        spatial_strides=(1, 2, 2, 2),
-        temporal_strides=(1, 2, 2, 2),
-        zero_init_residual=False),
+        type='R2Plus1D34',
+        frozen_stages=-1,  # the paper configs set 0: the stem gets lr 0, its
+        norm_eval=False),  # BN stays in train mode, as in the official code
     head=dict(type='TACHead', num_classes=400, in_channels=512),
     data_preprocessor=dict(
         type='mmaction.ActionDataPreprocessor',
+        # torchvision's Kinetics statistics (official TSP code), x255.
         mean=[110.2008, 100.63983, 95.99475],
         std=[58.14765, 56.46975, 55.332195],
         format_shape='NCTHW'))

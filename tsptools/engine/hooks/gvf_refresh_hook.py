@@ -86,7 +86,7 @@ class GVFRefreshHook(Hook):
     def after_train_epoch(self, runner) -> None:
         if not self.every_n_epochs(runner, self.interval):
             return
-        from tsptools.apis.clip_plan import make_extract_cfg
+        from tsptools.core.clip_plan import make_extract_cfg
         from tsptools.apis.gvf import precompute_gvf
 
         datasets = [

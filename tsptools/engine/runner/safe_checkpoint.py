@@ -11,12 +11,16 @@ allow-lists exactly the globals mmengine's checkpoints contain:
   the statistics methods of ``HistoryBuffer`` (how pickle stores
   ``HistoryBuffer.min`` etc.) and refuses everything else;
 - the numpy reconstructors of arrays, dtypes and scalars (under both the
-  ``numpy._core`` names of numpy 2 and the ``numpy.core`` names of numpy 1).
+  ``numpy._core`` names of numpy 2 and the ``numpy.core`` names of numpy 1);
+- ``argparse.Namespace``, the ``args`` of the official TSP checkpoints (a
+  plain attribute container: unpickling it sets attributes and runs no
+  code).
 
 :func:`load_checkpoint_file` replaces mmengine's loader of local files: it
 loads with ``weights_only=True`` and turns a refusal into an error naming the
 file and the offending global.
 """
+import argparse
 import pickle
 
 import numpy as np
@@ -59,8 +63,8 @@ def _numpy_globals():
 def allow_mmengine_checkpoints() -> None:
     """Allow-list the globals of mmengine checkpoints for safe loading."""
     torch.serialization.add_safe_globals(
-        [HistoryBuffer, (restricted_getattr, 'builtins.getattr')] +
-        _numpy_globals())
+        [HistoryBuffer, (restricted_getattr, 'builtins.getattr'),
+         argparse.Namespace] + _numpy_globals())
 
 
 def load_checkpoint_file(filename: str, map_location=None):

@@ -8,6 +8,7 @@ import torch.nn as nn
 from mmengine.model import BaseModel
 
 from tsptools.registry import MODELS
+from ..utils import load_encoder_checkpoint, select_weights
 
 
 def encoder_model_cfg(entry: dict) -> dict:
@@ -49,25 +50,12 @@ def build_encoder(entry: dict):
 
 def load_encoder_weights(encoder: nn.Module, checkpoint: str) -> None:
     """Load the weights of ``encoder`` (every one must be there) from a
-    tsptools checkpoint of a model with the same encoder; the other entries
+    checkpoint of a model with the same encoder, in any layout of
+    :mod:`tsptools.models.utils.encoder_checkpoint`; the other entries
     (pretext head ...) are ignored. Errors name the file."""
-    from tsptools.engine.runner import load_checkpoint_file
-    ckpt = load_checkpoint_file(checkpoint, map_location='cpu')
-    state = ckpt.get('state_dict', ckpt) if isinstance(ckpt, dict) else ckpt
-    state = {(k[7:] if k.startswith('module.') else k): v
-             for k, v in state.items()}
-    own = encoder.state_dict()
-    missing = [k for k in own if k not in state]
-    if missing:
-        raise KeyError(f'{checkpoint}: {len(missing)} of the encoder\'s '
-                       f'{len(own)} weights are not in the checkpoint (e.g. '
-                       f'{", ".join(missing[:3])}); is it a checkpoint of a '
-                       'model with this backbone?')
-    wrong = [k for k in own if tuple(state[k].shape) != tuple(own[k].shape)]
-    if wrong:
-        raise ValueError(f'{checkpoint}: weights of other shapes than the '
-                         f'encoder\'s, e.g. {wrong[:3]}: wrong architecture?')
-    encoder.load_state_dict({k: state[k] for k in own}, strict=True)
+    state, _ = load_encoder_checkpoint(checkpoint)
+    encoder.load_state_dict(select_weights(state, encoder, '', checkpoint),
+                            strict=True)
     encoder._is_init = True  # mmengine's init_weights must not reset it
 
 

@@ -1,6 +1,11 @@
+import os.path as osp
+
 import torch.nn as nn
 from mmengine.logging import print_log
-from mmengine.runner.checkpoint import _load_checkpoint, load_state_dict
+from mmengine.runner.checkpoint import _load_checkpoint
+
+from .encoder_checkpoint import (describe_layout, load_encoder_checkpoint,
+                                 select_weights, to_tsptools_state_dict)
 
 
 def load_submodule_checkpoint(model: nn.Module, checkpoint: str,
@@ -8,29 +13,24 @@ def load_submodule_checkpoint(model: nn.Module, checkpoint: str,
     """Load the ``prefix`` part of a checkpoint into the sub-module of
     ``model`` that ``prefix`` names (``'backbone.'`` -> ``model.backbone``).
 
-    Works with mmengine checkpoints of any tsptools pretrainer and with
-    mmaction2 recognizer checkpoints (both store ``backbone.*`` keys).
+    Any layout of :mod:`.encoder_checkpoint` is accepted: tsptools and
+    mmaction2 checkpoints (``backbone.*``), the official TSP checkpoints
+    (``features.*``) and torchvision VideoResNet state_dicts (Kinetics
+    weights). Every weight of the sub-module must be there, with its shape
+    (a strict load).
 
     Raises:
-        KeyError: the checkpoint has no key starting with ``prefix``, or
-            none of them fits the sub-module; the message names the file.
+        KeyError: weights of the sub-module are missing; the message names
+            the file.
+        ValueError: an unknown layout or other shapes (names the file).
     """
     module = model.get_submodule(prefix.rstrip('.'))
-    ckpt = _load_checkpoint(checkpoint, map_location='cpu')
-    state = ckpt.get('state_dict', ckpt)
-    state = {
-        k[len(prefix):]: v
-        for k, v in state.items() if k.startswith(prefix)
-    }
-    if not state:
-        raise KeyError(f'Checkpoint {checkpoint} has no "{prefix}*" weights')
-    own = module.state_dict()
-    matched = [k for k, v in state.items()
-               if k in own and own[k].shape == v.shape]
-    if not matched:
-        raise KeyError(f'No "{prefix}*" weight of {checkpoint} fits '
-                       f'{type(module).__name__}: wrong architecture?')
-    load_state_dict(module, state, strict=False, logger='current')
-    print_log(
-        f'Loaded {len(matched)}/{len(own)} tensors of "{prefix}" from '
-        f'{checkpoint}', logger='current')
+    if osp.isfile(checkpoint):
+        state, layout = load_encoder_checkpoint(checkpoint)
+    else:  # other schemes of mmengine (http, ...)
+        state, layout = to_tsptools_state_dict(
+            _load_checkpoint(checkpoint, map_location='cpu'), checkpoint)
+    weights = select_weights(state, module, prefix, checkpoint)
+    module.load_state_dict(weights, strict=True)
+    print_log(f'Loaded the {len(weights)} tensors of "{prefix}" from '
+              f'{describe_layout(layout, checkpoint)}', logger='current')
