@@ -98,3 +98,63 @@ def test_decoder_backend_is_close_but_not_the_official_pixels(videos):
     assert fast.dtype == np.uint8 and fast.shape == official.shape
     difference = np.abs(fast.astype(np.float32) - official)
     assert 0 < difference.mean() < 20
+
+
+def write_variable_rate_video(path):
+    """20 frames of 20 ms, then 20 frames of 60 ms (50 fps, then 16.7)."""
+    import fractions
+    frames = moving_square_frames(40, 1, 36, 64)
+    base = fractions.Fraction(1, 1000)
+    with av.open(path, 'w') as container:
+        stream = container.add_stream('libx264', rate=30)
+        stream.width, stream.height, stream.pix_fmt = 64, 36, 'yuv420p'
+        stream.time_base = stream.codec_context.time_base = base
+        pts = 0
+        for i, image in enumerate(frames):
+            frame = av.VideoFrame.from_ndarray(image, format='rgb24')
+            frame.pts, frame.time_base = pts, base
+            pts += 20 if i < 20 else 60
+            for packet in stream.encode(frame):
+                container.mux(packet)
+        for packet in stream.encode():
+            container.mux(packet)
+    with av.open(path) as container:
+        return [float(f.pts * f.time_base)
+                for f in container.decode(video=0)]
+
+
+def test_variable_frame_rate_is_sampled_by_time(tmp_path):
+    path = str(tmp_path / 'vfr.mp4')
+    seconds = write_variable_rate_video(path)
+
+    def shown_at(t):  # the last frame that starts at or before t
+        return max(i for i, s in enumerate(seconds) if s <= t + 1e-6)
+
+    # by hand: 15 fps instants 0, 1/15, ... fall on frames 0, 3, 6, 10, 13,
+    # 16 (20 ms frames), then 20, 21 (60 ms frames from 0.4 s)
+    assert [shown_at(j / 15) for j in range(8)] == [0, 3, 6, 10, 13, 16, 20,
+                                                    21]
+    cfg = make_extract_cfg(dict(stride=4))
+    stream = iter_video_clips(path, cfg)
+    plan = next(stream)
+    assert plan['variable_rate']
+    clips = list(stream)
+    assert len(clips) == plan['num_clips'] >= 2
+    import decord
+    reader = decord.VideoReader(path)
+    frames = video_clip_plan(len(reader), reader.get_avg_fps(), cfg,
+                             reader.get_frame_timestamp(
+                                 np.arange(len(reader))))['frames']
+    register_all_modules()
+    pipeline = Compose([
+        dict(type='DecordOpen'),
+        dict(type='SampleClip', clip_len=16, fps=15, test_mode=True),
+    ])
+    for k, start in enumerate(plan['starts']):
+        # the clip starts at the frame shown at its instant s / 15, and
+        # goes on from that frame's timestamp, as the official reader reads
+        first = seconds[shown_at(start / 15)]
+        expected = [shown_at(first + j / 15) for j in range(16)]
+        sample = pipeline(dict(filename=path, clip_start=start / 15))
+        assert sample['frame_inds'].tolist() == expected, k
+        assert frames[k].tolist() == expected, k

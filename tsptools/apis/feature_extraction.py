@@ -33,7 +33,8 @@ from torch.utils.data import DataLoader, IterableDataset, get_worker_info
 from tsptools.datasets.transforms.decord_open import open_video
 from tsptools.core.clip_plan import (clip_centre_times, clip_frame_indices,
                                      clip_starts, covered_frames,
-                                     make_extract_cfg)
+                                     is_constant_rate, make_extract_cfg,
+                                     timed_clip_plan)
 from tsptools.core.clip_preprocess import (centre_crop_box, decode_size,
                                            resize_frames)
 
@@ -180,8 +181,25 @@ def open_for_extraction(filename: str, cfg: dict):
     return reader, num_frames, fps, size
 
 
-def video_clip_plan(num_frames: int, fps: float, cfg: dict) -> dict:
-    """Clip starts, frames, times and flags of a video under ``cfg``."""
+def video_clip_plan(num_frames: int, fps: float, cfg: dict,
+                    timestamps: Optional[np.ndarray] = None) -> dict:
+    """Clip starts, frames, times and flags of a video under ``cfg``.
+
+    ``timestamps`` (``N x 2`` start and end seconds of every frame, as
+    decord's ``get_frame_timestamp``): with time-based sampling, a video
+    whose frames stray from ``i / fps`` (variable frame rate) is sampled
+    by time (:func:`tsptools.core.clip_plan.timed_clip_plan`) and its plan
+    has ``variable_rate=True``.
+    """
+    common = dict(num_frames=int(num_frames), fps=float(fps),
+                  duration=num_frames / fps, variable_rate=False)
+    if cfg['fps'] is not None and timestamps is not None and \
+            not is_constant_rate(timestamps[:, 0], fps):
+        duration = float(timestamps[-1, 1] - timestamps[0, 0])
+        plan = timed_clip_plan(timestamps[:, 0], duration, cfg['clip_len'],
+                               cfg['fps'], cfg['stride'], cfg['tail'])
+        common.update(duration=duration, variable_rate=True)
+        return dict(plan, num_clips=len(plan['starts']), **common)
     grid = dict(clip_len=cfg['clip_len'], frame_interval=cfg['frame_interval'],
                 fps=fps, target_fps=cfg['fps'])
     starts, short = clip_starts(num_frames, stride=cfg['stride'],
@@ -192,10 +210,8 @@ def video_clip_plan(num_frames: int, fps: float, cfg: dict) -> dict:
         num_clips=len(starts),
         frames=clip_frame_indices(starts, num_frames, **grid),
         clip_times=clip_centre_times(starts, num_frames, **grid),
-        num_frames=int(num_frames),
-        fps=float(fps),
-        duration=num_frames / fps,
-        feature_frame=covered_frames(starts, num_frames, **grid))
+        feature_frame=covered_frames(starts, num_frames, **grid),
+        **common)
 
 
 def _chunk_size(height: int, width: int, chunk: int) -> int:
@@ -220,7 +236,10 @@ def iter_video_clips(filename: str, cfg: dict,
     """
     reader, num_frames, fps, (height, width) = open_for_extraction(
         filename, cfg)
-    plan = video_clip_plan(num_frames, fps, cfg)
+    timestamps = None
+    if cfg['fps'] is not None:
+        timestamps = reader.get_frame_timestamp(np.arange(num_frames))
+    plan = video_clip_plan(num_frames, fps, cfg, timestamps)
     clips = plan.pop('frames')
     yield plan
     crop = cfg['crop_size']
@@ -378,6 +397,8 @@ def _result(videos, i, status, plan=None, features=None, error=None):
         result.duration = plan['duration']
         result.num_clips = plan['num_clips']
         result.feature_frame = plan['feature_frame']
+        if plan.get('variable_rate'):  # recorded in the manifest
+            result.extra['variable_rate'] = True
         if features is not None:
             result.features = features
             result.clip_times = plan['clip_times']

@@ -32,6 +32,13 @@ starts at the frame shown at ``t``, ``floor(t * fps + 1e-6)``
 (:func:`frame_at_time`; the official reader returns the last frame whose
 timestamp is not after ``t``).
 
+**Variable frame rate.** These frame-index rules assume a constant rate,
+as the official code does (it re-encodes every video to 30 fps first). For a
+video whose frame timestamps stray from ``i / fps`` by more than half a
+frame (:func:`is_constant_rate`), time-based sampling takes the frame shown
+at each sampling instant instead (:func:`frames_shown_at`,
+:func:`timed_clip_plan`).
+
 **Extraction grid.** With ``N_s`` sampled frames and clip starts every
 ``stride`` sampled frames:
 
@@ -281,8 +288,13 @@ def clip_starts(num_frames: int,
     if num_frames < 1:
         raise ValueError(f'a video needs at least one frame, got '
                          f'{num_frames}')
-    n_sampled = num_sampled_frames(num_frames, frame_interval, fps,
-                                   target_fps)
+    return _starts(num_sampled_frames(num_frames, frame_interval, fps,
+                                      target_fps), clip_len, stride, tail)
+
+
+def _starts(n_sampled: int, clip_len: int, stride: int,
+            tail: str) -> Tuple[np.ndarray, bool]:
+    """Clip starts over ``n_sampled`` sampled frames (:func:`clip_starts`)."""
     if n_sampled < clip_len:
         return np.zeros(1, dtype=np.int64), True
     num_full = (n_sampled - clip_len) // stride + 1
@@ -356,6 +368,65 @@ def covered_frames(starts: np.ndarray, num_frames: int, clip_len: int = 16,
     return int(min(int(np.ceil(end - 1e-9)), int(num_frames)))
 
 
+# ----------------------------------------------------------------------------
+# Variable frame rate
+# ----------------------------------------------------------------------------
+
+
+def is_constant_rate(timestamps: np.ndarray, fps: float,
+                     tolerance: float = 0.5) -> bool:
+    """Whether frame ``i`` starts at ``timestamps[0] + i / fps`` within
+    ``tolerance`` frames for every frame (a constant-rate video)."""
+    timestamps = np.asarray(timestamps, dtype=np.float64)
+    expected = timestamps[0] + np.arange(len(timestamps)) / float(fps)
+    return bool(np.all(np.abs(timestamps - expected) <= tolerance / fps))
+
+
+def frames_shown_at(timestamps: np.ndarray,
+                    times: Union[float, np.ndarray]) -> np.ndarray:
+    """Index of the frame shown at each of ``times`` (seconds): the last
+    frame whose start timestamp is not after it (1e-6 s of tolerance)."""
+    timestamps = np.asarray(timestamps, dtype=np.float64)
+    index = np.searchsorted(timestamps, np.asarray(times, np.float64) + 1e-6,
+                            side='right') - 1
+    return np.clip(index, 0, len(timestamps) - 1).astype(np.int64)
+
+
+def timed_clip_plan(timestamps: np.ndarray, duration: float,
+                    clip_len: int = 16, target_fps: float = 15,
+                    stride: int = 16, tail: str = 'drop') -> dict:
+    """The extraction grid of a variable-frame-rate video, by time: sampled
+    frame ``i`` is the frame shown at ``timestamps[0] + i / target_fps``
+    (``i < int(duration * target_fps)``); clip ``k`` starts at sampled frame
+    ``s_k`` (the tail rules of :func:`clip_starts`) and, as the official
+    reader does from a clip's start, holds the frames shown at the
+    timestamp of that first frame plus ``j / target_fps``. On a
+    constant-rate video these are the official frames up to float
+    rounding; :func:`clip_frame_indices` is the exact official rule
+    there.
+
+    Returns:
+        dict of ``starts``, ``short``, ``frames`` (``T x clip_len``),
+        ``clip_times`` (centres, s) and ``feature_frame``.
+    """
+    timestamps = np.asarray(timestamps, dtype=np.float64)
+    count = max(1, int(float(duration) * float(target_fps) + 1e-6))
+    times = timestamps[0] + np.arange(count) / float(target_fps)
+    grid = frames_shown_at(timestamps, times)
+    starts, short = _starts(count, clip_len, stride, tail)
+    # as the official reader: from the clip's first frame, at its timestamp
+    start_times = timestamps[grid[np.minimum(starts, count - 1)]]
+    frames = frames_shown_at(
+        timestamps,
+        start_times[:, None] + np.arange(clip_len) / float(target_fps))
+    end_times = np.minimum(start_times + clip_len / float(target_fps),
+                           timestamps[0] + float(duration))
+    last = frames_shown_at(timestamps, end_times[-1] - 1e-6)
+    return dict(starts=starts, short=short, frames=frames,
+                clip_times=(start_times + end_times) / 2.0,
+                feature_frame=int(last) + 1)
+
+
 def resize_features(features: np.ndarray, length: int) -> np.ndarray:
     """Rescale ``T x C`` features (or a length-``T`` vector) to ``length``
     steps along time by linear interpolation.
@@ -415,6 +486,7 @@ __all__ = [
     'make_extract_cfg', 'sampling_step', 'resampled_indices',
     'sampled_frames', 'clip_offsets', 'clip_duration', 'frame_at_time',
     'num_sampled_frames', 'clip_starts', 'num_clips', 'clip_frame_indices',
-    'clip_centre_times', 'covered_frames', 'resize_features',
+    'clip_centre_times', 'covered_frames', 'is_constant_rate',
+    'frames_shown_at', 'timed_clip_plan', 'resize_features',
     'grid_clip_times'
 ]

@@ -1,7 +1,8 @@
 import numpy as np
 from mmcv.transforms import BaseTransform
 
-from tsptools.core.clip_plan import clip_offsets, frame_at_time
+from tsptools.core.clip_plan import (clip_offsets, frame_at_time,
+                                     frames_shown_at, is_constant_rate)
 from tsptools.registry import TRANSFORMS
 
 
@@ -18,6 +19,12 @@ class SampleClip(BaseTransform):
     every second frame, at 25 fps frames ``f + 0, 1, 3, 5, 6, ...``, at 60
     fps every fourth. A clip lasts ``clip_len / fps`` seconds whatever the
     source rate. With ``fps=None`` the clip holds ``f + j * frame_interval``.
+
+    A video whose frame timestamps stray from ``i / F`` by more than half
+    a frame (variable frame rate; checked once per video with decord's
+    timestamps when ``fps`` is set) is sampled by time instead: the frames
+    shown at ``clip_len`` instants ``1 / fps`` apart, starting at the frame
+    shown at ``clip_start`` (or at a random / centred time).
 
     Its first frame ``f`` is:
 
@@ -64,6 +71,7 @@ class SampleClip(BaseTransform):
         self.fps = None if fps is None else float(fps)
         self.test_mode = test_mode
         self.pad_short = pad_short
+        self._rate_cache = {}
 
     def offsets(self, video_fps=None) -> np.ndarray:
         """Frames of a clip relative to its first frame."""
@@ -73,8 +81,28 @@ class SampleClip(BaseTransform):
         return clip_offsets(self.clip_len, video_fps, self.fps,
                             self.frame_interval)
 
+    def _variable_rate_timestamps(self, results: dict):
+        """Start times of the frames of a variable-frame-rate video (None
+        for a constant rate or without an opened decord reader)."""
+        reader = results.get('video_reader')
+        if self.fps is None or reader is None or \
+                not hasattr(reader, 'get_frame_timestamp'):
+            return None
+        key = (results.get('filename'), int(results['total_frames']))
+        if key not in self._rate_cache:
+            stamps = reader.get_frame_timestamp(
+                np.arange(int(results['total_frames'])))[:, 0]
+            vfr = not is_constant_rate(stamps, float(results['fps']))
+            if len(self._rate_cache) >= 256:  # bounded, per worker
+                self._rate_cache.clear()
+            self._rate_cache[key] = stamps if vfr else None
+        return self._rate_cache[key]
+
     def transform(self, results: dict) -> dict:
         total = int(results['total_frames'])
+        stamps = self._variable_rate_timestamps(results)
+        if stamps is not None:
+            return self._timed(results, stamps)
         offsets = self.offsets(results.get('fps'))
         span = int(offsets[-1]) + 1
         last_start = total - span
@@ -96,6 +124,34 @@ class SampleClip(BaseTransform):
         results['clip_len'] = self.clip_len
         results['frame_interval'] = self.frame_interval if self.fps is None \
             else max(1, int(round(float(results['fps']) / self.fps)))
+        results['num_clips'] = 1
+        return results
+
+    def _timed(self, results: dict, stamps: np.ndarray) -> dict:
+        """Variable frame rate: the frames shown at ``clip_len`` instants
+        ``1 / fps`` apart from the start."""
+        span = (self.clip_len - 1) / self.fps
+        last = float(stamps[-1])
+        if last - float(stamps[0]) < span - 1e-6 and not self.pad_short:
+            raise ValueError(
+                f'Video shorter than one clip: {results.get("filename")} '
+                f'lasts {last - stamps[0]:.3f} s to its last frame, a clip of '
+                f'{self.clip_len} frames at {self.fps:g} fps needs '
+                f'{span:.3f} s')
+        latest = max(float(stamps[0]), last - span)
+        if results.get('clip_start') is not None:
+            start = float(stamps[frames_shown_at(stamps,
+                                                 results['clip_start'])])
+        elif self.test_mode:
+            start = (float(stamps[0]) + latest) / 2
+        else:
+            start = float(np.random.uniform(float(stamps[0]), latest))
+        start = min(start, latest)
+        times = start + np.arange(self.clip_len) / self.fps
+        results['frame_inds'] = frames_shown_at(stamps, times)
+        results['clip_len'] = self.clip_len
+        results['frame_interval'] = max(
+            1, int(round(float(results['fps']) / self.fps)))
         results['num_clips'] = 1
         return results
 
