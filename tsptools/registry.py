@@ -75,10 +75,12 @@ PARAM_SCHEDULERS = Registry(
     locations=['tsptools.engine'])
 #: Metrics (clip accuracy, detection mAP, proposal AR@AN, ...).
 METRICS = Registry(
-    'metric', parent=MMENGINE_METRICS, locations=['tsptools.evaluation'])
+    'metric', parent=MMENGINE_METRICS,
+    locations=['tsptools.evaluation.metrics'])
 #: Evaluators.
 EVALUATOR = Registry(
-    'evaluator', parent=MMENGINE_EVALUATOR, locations=['tsptools.evaluation'])
+    'evaluator', parent=MMENGINE_EVALUATOR,
+    locations=['tsptools.evaluation.metrics'])
 #: Visualizers.
 VISUALIZERS = Registry(
     'visualizer',

@@ -9,7 +9,8 @@
 GT and PRED are JSON files, plain or gzip-compressed (formats in
 docs/en/user_guides/evaluation.md). Prints a table; ``--out`` writes the
 numbers as fractions in [0, 1]. Bad input exits with status 1 and a one-line
-``error: ...`` message.
+``error: ...`` message. Needs numpy only: neither torch nor mmengine is
+imported (``tests/tools/test_eval_localization_cli.py`` checks it).
 """
 import argparse
 import json

@@ -14,7 +14,7 @@ def register_all_modules(init_scope: bool = True) -> None:
     """
     import tsptools.datasets  # noqa: F401
     import tsptools.engine  # noqa: F401
-    import tsptools.evaluation  # noqa: F401
+    import tsptools.evaluation.metrics  # noqa: F401
     import tsptools.models  # noqa: F401
     import tsptools.visualization  # noqa: F401
     if init_scope:

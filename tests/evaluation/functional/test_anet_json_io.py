@@ -1,3 +1,4 @@
+import gc
 import gzip
 import json
 
@@ -25,6 +26,9 @@ GT = {
         },
     }
 }
+
+
+DEFAULT_THRESHOLD = gc.get_threshold()
 
 
 def write(tmp_path, obj, name='f.json', compress=False):
@@ -141,3 +145,30 @@ def test_actionness_files():
                            ({'scores': [1], 'stride': 0}, '> 0')]:
         with pytest.raises(AnnotationError, match=message):
             load_actionness({'results': {'a': entry}})
+
+
+def test_loaders_pause_the_garbage_collector_and_restore_it(tmp_path):
+    gt = write(tmp_path, GT, 'gt.json')
+    seen = []
+    gc.callbacks.append(lambda phase, info: seen.append(phase))
+    try:
+        for collecting in (True, False):
+            (gc.enable if collecting else gc.disable)()
+            assert load_ground_truth(gt)['labels'].tolist() == ['a', 'b']
+            assert gc.isenabled() is collecting
+            with pytest.raises(AnnotationError):
+                load_predictions({'results': []})
+            assert gc.isenabled() is collecting
+        big = write(tmp_path, {'results': {'v': [[1, 2]] * 100}}, 'big.json')
+        gc.enable()
+        gc.collect()
+        seen.clear()
+        gc.set_threshold(1)  # would collect at the first allocation
+        data = load_json(big)
+        collections = len(seen)  # before anything else allocates
+        assert collections == 0
+        assert len(data['results']['v']) == 100
+    finally:
+        gc.set_threshold(*DEFAULT_THRESHOLD)
+        gc.callbacks.pop()
+        gc.enable()
