@@ -312,15 +312,15 @@ def run_seed(name: str, seed: int, features: str, channels: int, args
 
 
 def summarize(runs: List[dict]) -> Dict[str, dict]:
-    """Mean and sample standard deviation (ddof=1; 0 for one run) of every
-    metric over the runs."""
+    """Mean and sample standard deviation (ddof=1; None for one run: one
+    seed says nothing about the spread) of every metric over the runs."""
     keys = sorted({k for r in runs for k in r['metrics']})
     out = {}
     for key in keys:
         values = np.array([r['metrics'].get(key, np.nan) for r in runs],
                           dtype=np.float64)
         mean = float(np.mean(values))
-        std = float(np.std(values, ddof=1)) if len(values) > 1 else 0.0
+        std = float(np.std(values, ddof=1)) if len(values) > 1 else None
         out[key] = dict(mean=mean, std=std, values=values.tolist())
     return out
 
@@ -337,10 +337,12 @@ def table_columns(summaries: Dict[str, dict]) -> List[str]:
 
 
 def format_cell(entry: Optional[dict]) -> str:
-    """Percent with two decimals, ``mean ± std``."""
+    """Percent with two decimals, ``mean ± std``; the std of a single run
+    is ``–``."""
     if entry is None or not np.isfinite(entry['mean']):
         return '-'
-    return f"{100 * entry['mean']:.2f} ± {100 * entry['std']:.2f}"
+    std = '–' if entry.get('std') is None else f"{100 * entry['std']:.2f}"
+    return f"{100 * entry['mean']:.2f} ± {std}"
 
 
 def table_rows(summaries: Dict[str, dict], num_runs: Dict[str, int]

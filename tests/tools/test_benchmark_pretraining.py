@@ -59,6 +59,10 @@ def test_specs_and_errors(tmp_path):
                    '--work-dir', str(tmp_path)])
     cell = tool.format_cell(dict(mean=0.1234, std=0.0100))
     assert cell == '12.34 ± 1.00'
+    # one seed: no spread to report
+    one = tool.summarize([dict(metrics={'average_mAP': 0.25})])
+    assert one['average_mAP']['std'] is None
+    assert tool.format_cell(one['average_mAP']) == '25.00 ± –'
 
 
 def test_summary_and_tables_of_two_encoders():

@@ -20,7 +20,9 @@
 # --cfg-options of the TAC-init run / of the runs on the untrimmed split,
 # LOC_OPTS [""]: of the localizer runs; GEN_OPTS [""]: more flags of
 # tools/data/generate_synthetic.py; TAC_CKPT [""]: an initial TAC
-# checkpoint to use instead of training one in step 2.
+# checkpoint to use instead of training one in step 2; SEED [0]: the seed of
+# every pretraining run (train.py --seed), so that a fresh run repeats the
+# table.
 # tools/misc/run_synthactions_benchmark.sh sets them for `standard`.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -30,6 +32,7 @@ WORK=${WORK:-work_dirs/demo}
 NPROC=${NPROC:-2}
 SEEDS=${SEEDS:-1}
 NOGVF=${NOGVF:-0}
+SEED=${SEED:-0}
 EXTRACT_ARGS=${EXTRACT_ARGS:-}
 read -r -a TAC_OPTS <<< "${TAC_OPTS:-}"
 read -r -a TARGET_OPTS <<< "${TARGET_OPTS:-}"
@@ -63,7 +66,8 @@ train() {
     local resume=()
     if ls "$work_dir"/epoch_*.pth >/dev/null 2>&1; then resume=(--resume); fi
     PORT=${PORT:-29517} bash tools/dist_train.sh "$config" "$NPROC" \
-        --work-dir "$work_dir" "${resume[@]}" --cfg-options "$@"
+        --work-dir "$work_dir" --seed "$SEED" "${resume[@]}" \
+        --cfg-options "$@"
 }
 
 TAC_CFG=configs/tac/tac_r2plus1d-18-w16_scratch-pre_2xb8-16x2-8e_synthactions-small.py
