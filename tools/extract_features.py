@@ -27,7 +27,7 @@ from tsptools.apis.feature_extraction import (add_extract_arguments,
                                               extract_cfg_from_args,
                                               list_videos)
 from tsptools.apis.feature_io import FORMATS
-from tsptools.utils import init_dist_without_cuda
+from tsptools.utils import distributed_run
 
 
 def parse_args(argv=None):
@@ -79,11 +79,13 @@ def parse_args(argv=None):
 
 
 def init_dist(launcher: str, device: str) -> str:
-    """Start the process group; returns the device of this rank."""
+    """Start the process group (inside :func:`distributed_run`, which has
+    made the gloo one of CPU machines); returns the device of this rank."""
     if launcher == 'none':
         return device
     import torch
-    if not init_dist_without_cuda(launcher):
+    import torch.distributed as dist
+    if not dist.is_initialized():
         from mmengine.dist import init_dist as mm_init_dist
         mm_init_dist(launcher)
     if device.startswith('cuda') and torch.cuda.is_available():
@@ -121,7 +123,12 @@ def checkpoint_meta(model, checkpoint) -> dict:
 
 def main(argv=None) -> int:
     args = parse_args(argv)
-    device = init_dist(args.launcher, args.device)
+    with distributed_run(args.launcher):
+        return extract(args, init_dist(args.launcher, args.device))
+
+
+def extract(args, device: str) -> int:
+    """Extract the features of ``args`` on ``device``; the exit status."""
     cfg = Config.fromfile(args.config)
     if args.cfg_options:
         cfg.merge_from_dict(args.cfg_options)
@@ -145,9 +152,6 @@ def main(argv=None) -> int:
               f"{summary['manifest']}")
         if summary['failed']:
             print('failed: ' + ', '.join(summary['failed']), file=sys.stderr)
-    import torch.distributed as dist
-    if dist.is_available() and dist.is_initialized():
-        dist.destroy_process_group()
     return 1 if summary['failed'] else 0
 
 

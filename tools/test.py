@@ -13,7 +13,7 @@ import os.path as osp
 from mmengine.config import Config, DictAction
 from mmengine.runner import Runner
 
-from tsptools.utils import init_dist_without_cuda, register_all_modules
+from tsptools.utils import distributed_run, register_all_modules
 
 
 def parse_args():
@@ -58,9 +58,9 @@ def main():
         cfg.test_evaluator = evaluators + [
             dict(type='DumpResults', out_file_path=args.dump)
         ]
-    init_dist_without_cuda(cfg.launcher)
-    runner = Runner.from_cfg(cfg)
-    metrics = runner.test()
+    with distributed_run(cfg.launcher):
+        runner = Runner.from_cfg(cfg)
+        metrics = runner.test()
     return metrics
 
 

@@ -11,7 +11,7 @@ import os.path as osp
 from mmengine.config import Config, DictAction
 from mmengine.runner import Runner
 
-from tsptools.utils import init_dist_without_cuda, register_all_modules
+from tsptools.utils import distributed_run, register_all_modules
 
 
 def parse_args():
@@ -92,9 +92,9 @@ def main():
     args = parse_args()
     register_all_modules(init_scope=False)
     cfg = merge_args(Config.fromfile(args.config), args)
-    init_dist_without_cuda(cfg.launcher)
-    runner = Runner.from_cfg(cfg)
-    runner.train()
+    with distributed_run(cfg.launcher):
+        runner = Runner.from_cfg(cfg)
+        runner.train()
 
 
 if __name__ == '__main__':

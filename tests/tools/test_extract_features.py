@@ -143,6 +143,47 @@ def test_two_processes_do_each_video_exactly_once(setup, tmp_path):
             assert f[name].shape == (T, 32)
 
 
+def dist_extract(setup, out, env=None):
+    proc = subprocess.run(
+        ['bash', 'tools/dist_extract_features.sh', setup['config'],
+         setup['checkpoint'], '2', '--video-dir', str(setup['videos']),
+         '--out-dir', str(out), '--no-progress'],
+        cwd=REPO_ROOT, capture_output=True, text=True, timeout=300,
+        env={**os.environ, 'PYTHON': sys.executable,
+             'PORT': str(free_port()), **(env or {})})
+    return proc.returncode, proc.stdout + proc.stderr
+
+
+def test_killed_two_process_run_resumes_without_loss_or_repeat(
+        setup, tmp_path):
+    out = tmp_path / 'dist_killed'
+    # each rank SIGKILLs itself after writing one video
+    code, log = dist_extract(setup, out,
+                             env=dict(TSPTOOLS_EXTRACT_KILL_AFTER='1'))
+    assert code != 0, log[-3000:]
+    first = sorted(p.name for p in out.glob('*.npy'))
+    assert 1 <= len(first) <= 2 and not (out / 'manifest.json').exists()
+    mtimes = {p: os.stat(out / p).st_mtime_ns for p in first}
+
+    code, log = dist_extract(setup, out)
+    assert code == 1, log[-3000:]  # bad.mp4 fails, the rest is done
+    assert f'{len(first)} already done' in log
+    for p in first:  # not redone
+        assert os.stat(out / p).st_mtime_ns == mtimes[p]
+    # over both runs, every video was done exactly once, by some rank
+    seen = []
+    for rank in (0, 1):
+        lines = (out / '.extract' / f'log.rank{rank}.jsonl').read_text()
+        seen += [json.loads(line)['name'] for line in lines.splitlines()]
+    assert sorted(seen) == sorted([*LENGTHS, 'bad'])
+    assert sorted(p.stem for p in out.glob('*.npy')) == sorted(LENGTHS)
+    assert not list(out.glob('.*.tmp'))
+    manifest = json.loads((out / 'manifest.json').read_text())
+    assert set(manifest['videos']) == {*LENGTHS, 'bad'}
+    for name, T in EXPECTED_T.items():
+        assert np.load(out / f'{name}.npy').shape == (T, 32)
+
+
 def test_two_stream_encoder_needs_no_checkpoint(setup, tmp_path):
     """The BSP two-stream encoder loads its streams' checkpoints itself:
     CKPT is left out (or "none"); its features are the streams' features

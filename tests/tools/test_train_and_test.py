@@ -5,6 +5,7 @@ import os.path as osp
 import pickle
 import subprocess
 import sys
+import time
 
 import torch
 
@@ -95,3 +96,103 @@ def test_dist_train_two_cpu_processes(tmp_path, trimmed_set):
     ckpt = weights(work_dir / 'epoch_1.pth')
     assert not any(k.startswith('module.') for k in ckpt['state_dict'])
 
+
+
+FAILING_RANK_HOOK = """
+import torch.distributed as dist
+from mmengine.hooks import Hook
+
+from tsptools.registry import HOOKS
+
+
+@HOOKS.register_module()
+class FailOnSecondRank(Hook):
+
+    def before_train_iter(self, runner, batch_idx, data_batch=None):
+        if dist.get_rank() == 1:
+            raise RuntimeError('planned failure of rank 1')
+"""
+
+
+def test_a_failing_rank_ends_the_run_with_its_reason(tmp_path, trimmed_set):
+    (tmp_path / 'failing_rank_hook.py').write_text(FAILING_RANK_HOOK)
+    config = tmp_path / 'failing.py'
+    config.write_text(f"""
+_base_ = ['{TAC_CONFIG}']
+custom_imports = dict(imports=['failing_rank_hook'],
+                      allow_failed_imports=False)
+custom_hooks = [dict(type='FailOnSecondRank')]
+""")
+    start = time.time()
+    proc = subprocess.run(
+        ['bash', 'tools/dist_train.sh', str(config), '2', '--work-dir',
+         str(tmp_path / 'work'), '--cfg-options',
+         *tiny_tac_options(trimmed_set), 'train_cfg.max_epochs=1'],
+        cwd=REPO_ROOT, capture_output=True, text=True, timeout=300,
+        env={**os.environ, 'PYTHON': sys.executable,
+             'PORT': str(free_port()),
+             'PYTHONPATH': f'{tmp_path}:{os.environ.get("PYTHONPATH", "")}'})
+    log = proc.stdout + proc.stderr
+    assert proc.returncode != 0
+    assert 'rank 1 of 2 failed: RuntimeError: planned failure of rank 1' \
+        in log, log[-3000:]
+    # the other rank is stopped, not left waiting for the process-group
+    # timeout (30 min)
+    assert time.time() - start < 240
+
+
+KILL_HOOK = """
+import os
+import signal
+
+from mmengine.hooks import Hook
+
+from tsptools.registry import HOOKS
+
+
+@HOOKS.register_module()
+class KillAtIteration(Hook):
+    # SIGKILL every rank before iteration $TSPTOOLS_TEST_KILL_AT
+
+    def before_train_iter(self, runner, batch_idx, data_batch=None):
+        if str(runner.iter) == os.environ.get('TSPTOOLS_TEST_KILL_AT'):
+            os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+def test_killed_two_process_training_resumes_to_the_same_weights(
+        tmp_path, trimmed_set):
+    (tmp_path / 'kill_hook.py').write_text(KILL_HOOK)
+    config = tmp_path / 'tac_killable.py'
+    config.write_text(DETERMINISTIC_CONFIG + """
+custom_imports = dict(imports=['kill_hook'], allow_failed_imports=False)
+custom_hooks = [dict(type='KillAtIteration')]
+""")
+
+    def dist_train(work_dir, extra=(), kill_at=None):
+        env = {**os.environ, 'PYTHON': sys.executable,
+               'PORT': str(free_port()),
+               'PYTHONPATH': f'{tmp_path}:{os.environ.get("PYTHONPATH", "")}'}
+        if kill_at is not None:
+            env['TSPTOOLS_TEST_KILL_AT'] = str(kill_at)
+        return subprocess.run(
+            ['bash', 'tools/dist_train.sh', str(config), '2', '--work-dir',
+             str(work_dir), '--seed', '0', *extra, '--cfg-options',
+             *tiny_tac_options(trimmed_set), 'train_cfg.max_epochs=2'],
+            cwd=REPO_ROOT, capture_output=True, text=True, timeout=300,
+            env=env)
+
+    straight = dist_train(tmp_path / 'straight')
+    assert straight.returncode == 0, straight.stderr[-3000:]
+    # 2 iterations an epoch: killed in the middle of epoch 2
+    killed = dist_train(tmp_path / 'resumed', kill_at=3)
+    assert killed.returncode != 0
+    assert (tmp_path / 'resumed' / 'epoch_1.pth').is_file()
+    assert not (tmp_path / 'resumed' / 'epoch_2.pth').exists()
+    resumed = dist_train(tmp_path / 'resumed', extra=['--resume'])
+    assert resumed.returncode == 0, resumed.stderr[-3000:]
+    assert 'resumed epoch: 1' in resumed.stdout + resumed.stderr
+    final = weights(tmp_path / 'straight' / 'epoch_2.pth')['state_dict']
+    again = weights(tmp_path / 'resumed' / 'epoch_2.pth')['state_dict']
+    for key, value in final.items():
+        assert torch.equal(value, again[key]), key

@@ -124,3 +124,56 @@ def test_gvf_refresh_hook_with_momentum_encoder(tiny, tmp_path):
     ds = runner.train_dataloader.dataset
     info = ds.get_data_info(0)
     np.testing.assert_allclose(info['gvf'], refreshed[info['video_name']])
+
+
+SHARDED_GVF_SCRIPT = """
+import json, sys
+import torch.distributed as dist
+from tsptools.apis import init_encoder
+from tsptools.apis.gvf import precompute_gvf
+from tsptools.utils import distributed_run
+
+config, ckpt, videos, out = sys.argv[1:5]
+with distributed_run('pytorch'):
+    assert dist.get_world_size() == 2
+    model = init_encoder(config, ckpt)
+    extract = json.load(open(videos))
+    precompute_gvf(model, [tuple(v) for v in extract['videos']], out,
+                   cfg=extract['cfg'], pool='max', progress=False)
+"""
+
+
+def test_two_process_gvf_equals_the_one_process_gvf(tiny, tmp_path):
+    """Each rank pools half of the videos; rank 0 writes them all: the same
+    vectors as one process pooling every video (the fixture's file)."""
+    import json
+    import subprocess
+    import sys
+
+    from tests.conftest import free_port
+    from tsptools.apis.gvf import videos_of_config
+    from tsptools.core.clip_plan import make_extract_cfg
+    root, ckpt = tiny
+    cfg = Config.fromfile(osp.join(REPO_ROOT, VARIANTS[0]))
+    shrink_model(cfg)
+    point_at(cfg, root, gvf=None, indices=None)
+    config = tmp_path / 'tiny_tsp.py'
+    cfg.dump(str(config))
+    videos = videos_of_config(cfg)
+    extract = make_extract_cfg(cfg.get('extract_cfg'), num_workers=1)
+    (tmp_path / 'videos.json').write_text(json.dumps(
+        dict(videos=videos, cfg=extract)))
+    (tmp_path / 'sharded.py').write_text(SHARDED_GVF_SCRIPT)
+    out = tmp_path / 'gvf_2proc.h5'
+    proc = subprocess.run(
+        [sys.executable, '-m', 'torch.distributed.run', '--nproc_per_node',
+         '2', '--master_port', str(free_port()), str(tmp_path / 'sharded.py'),
+         str(config), str(ckpt), str(tmp_path / 'videos.json'), str(out)],
+        cwd=REPO_ROOT, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-3000:]
+    sharded, single = read_gvf(str(out)), read_gvf(str(root / 'gvf_max.h5'))
+    assert len(videos) >= 4 and set(sharded) == set(single) == {
+        name for name, _ in videos}
+    for name in single:
+        np.testing.assert_allclose(sharded[name], single[name], rtol=1e-5,
+                                   atol=1e-6)

@@ -147,16 +147,25 @@ def precompute_gvf(model, videos: Sequence[VideoEntry], out_file: str,
     Videos that cannot be read are left out of the file (and reported);
     short videos give the features of their one padded clip.
 
+    Called on every rank of an initialised ``torch.distributed`` group (each
+    with the same ``videos``), rank ``r`` of ``n`` pools the videos ``r, r +
+    n, ...`` (decoding in ``cfg['num_workers']`` DataLoader workers), rank 0
+    gathers the vectors and writes the file, and every rank returns them
+    all once it is written; alone, it does all the videos.
+
     Returns:
         ``(gvfs, failed)``: the vectors written and the failed messages.
     """
+    from mmengine.dist import all_gather_object, barrier, get_dist_info
     if pool not in POOL_MODES:
         raise ValueError(f'pool must be one of {POOL_MODES}, got {pool!r}')
     videos = list(videos)
-    bar = Progress(len(videos), enabled=progress)
+    rank, world_size = get_dist_info()
+    mine = videos[rank::world_size]
+    bar = Progress(len(mine), enabled=progress and rank == 0)
     gvfs: Dict[str, np.ndarray] = {}
     failed: List[str] = []
-    for result in iter_video_features(model, videos, cfg,
+    for result in iter_video_features(model, mine, cfg,
                                       on_clips=bar.add_clips):
         if result.status == 'failed':
             failed.append(result.error)
@@ -165,8 +174,15 @@ def precompute_gvf(model, videos: Sequence[VideoEntry], out_file: str,
         else:
             gvfs[result.name] = pool_features(result.features, pool)
         bar.update()
-    if gvfs:
+    if world_size > 1:
+        shards = all_gather_object((gvfs, failed))
+        gvfs = {name: vector for shard, _ in shards
+                for name, vector in shard.items()}
+        failed = [message for _, shard in shards for message in shard]
+    if gvfs and rank == 0:
         write_gvf(out_file, gvfs, attrs)
+    if world_size > 1:
+        barrier()  # the file is complete before any rank reads it
     return gvfs, failed
 
 

@@ -1,3 +1,7 @@
-from .setup_env import init_dist_without_cuda, register_all_modules
+from .setup_env import (distributed_run, init_dist_without_cuda,
+                        register_all_modules, shutdown_distributed)
 
-__all__ = ['init_dist_without_cuda', 'register_all_modules']
+__all__ = [
+    'distributed_run', 'init_dist_without_cuda', 'register_all_modules',
+    'shutdown_distributed'
+]

@@ -1,5 +1,7 @@
+import contextlib
 import datetime
 import os
+import sys
 
 import torch
 import torch.distributed as torch_dist
@@ -60,3 +62,51 @@ def init_dist_without_cuda(launcher: str, timeout: int = 1800) -> bool:
         world_size=int(os.environ['WORLD_SIZE']),
         timeout=datetime.timedelta(seconds=timeout))
     return True
+
+
+def shutdown_distributed(synchronize: bool = True) -> None:
+    """End this rank's part of a distributed run: wait for the other ranks
+    (``synchronize``), then destroy the process group.
+
+    Without it the process group is torn down by the interpreter's exit,
+    while gloo's threads may still be running: PyTorch warns about it, and
+    a rank can abort at exit (``terminate called without an active
+    exception``), which makes torchrun report a finished run as failed.
+    Does nothing when no process group exists.
+    """
+    if not (torch_dist.is_available() and torch_dist.is_initialized()):
+        return
+    try:
+        if synchronize and torch_dist.get_world_size() > 1:
+            torch_dist.barrier()
+    finally:
+        torch_dist.destroy_process_group()
+
+
+@contextlib.contextmanager
+def distributed_run(launcher: str):
+    """Run a tool's work inside a process group that always ends cleanly.
+
+    Creates the gloo process group on machines without CUDA
+    (:func:`init_dist_without_cuda`; with CUDA mmengine's Runner creates
+    it), and on the way out destroys it (:func:`shutdown_distributed`). A
+    rank whose work raises says so on stderr, with its rank, and leaves
+    without waiting for the others: their next collective fails and they
+    exit too (torchrun also stops them), instead of hanging until the
+    process-group timeout.
+
+    Yields:
+        True if this call created the process group.
+    """
+    created = init_dist_without_cuda(launcher)
+    try:
+        yield created
+    except BaseException as err:
+        if torch_dist.is_available() and torch_dist.is_initialized() and \
+                torch_dist.get_world_size() > 1:
+            print(f'rank {torch_dist.get_rank()} of '
+                  f'{torch_dist.get_world_size()} failed: '
+                  f'{type(err).__name__}: {err}', file=sys.stderr, flush=True)
+        shutdown_distributed(synchronize=False)
+        raise
+    shutdown_distributed()

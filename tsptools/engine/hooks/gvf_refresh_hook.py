@@ -3,7 +3,7 @@ import os.path as osp
 from typing import Optional
 
 import torch
-from mmengine.dist import barrier, is_main_process
+from mmengine.dist import get_world_size
 from mmengine.hooks import Hook
 from mmengine.model import is_model_wrapper
 
@@ -30,7 +30,11 @@ class GVFRefreshHook(Hook):
       average of the model, updated after every iteration as
       ``ema = momentum * ema + (1 - momentum) * current``.
 
-    Rank 0 computes and writes the file; the other ranks wait, then load it.
+    The refresh is shared by the ranks: rank ``r`` of ``n`` pools the
+    videos ``r, r + n, ...`` (decoding in ``num_workers`` DataLoader
+    workers), rank 0 gathers the vectors and writes the file, then every
+    rank loads it (:func:`tsptools.apis.gvf.precompute_gvf`). A 2-process
+    refresh writes the same vectors as a 1-process one (tested).
 
     Args:
         interval (int): epochs between refreshes. Defaults to 1.
@@ -40,6 +44,8 @@ class GVFRefreshHook(Hook):
         extract_cfg (dict, optional): extraction settings (keys of the
             config's ``extract_cfg``); defaults to the config's
             ``extract_cfg``.
+        num_workers (int, optional): decoding workers of each rank; None:
+            ``extract_cfg``'s ``num_workers``.
     """
 
     priority = 'LOW'
@@ -48,7 +54,8 @@ class GVFRefreshHook(Hook):
                  interval: int = 1,
                  pool: str = 'max',
                  momentum: Optional[float] = None,
-                 extract_cfg: Optional[dict] = None) -> None:
+                 extract_cfg: Optional[dict] = None,
+                 num_workers: Optional[int] = None) -> None:
         if interval < 1:
             raise ValueError(f'interval must be >= 1, got {interval}')
         if momentum is not None and not 0 <= momentum < 1:
@@ -57,6 +64,7 @@ class GVFRefreshHook(Hook):
         self.pool = pool
         self.momentum = momentum
         self.extract_cfg = extract_cfg
+        self.num_workers = num_workers
         self.ema_model = None
 
     @staticmethod
@@ -100,25 +108,26 @@ class GVFRefreshHook(Hook):
             videos.update(ds.video_files())
         out_file = osp.join(runner.work_dir, 'gvf',
                             f'epoch_{runner.epoch + 1}.h5')
-        if is_main_process():
-            model = self.ema_model if self.ema_model is not None else \
-                self._model(runner)
-            was_training = model.training
-            model.eval()
-            cfg = make_extract_cfg(
-                self.extract_cfg or runner.cfg.get('extract_cfg'))
-            cfg['num_workers'] = 0
-            _, failed = precompute_gvf(
-                model, sorted(videos.items()), out_file, cfg=cfg,
-                pool=self.pool, progress=False)
-            model.train(was_training)
-            if failed:
-                raise RuntimeError(f'GVF refresh failed for {len(failed)} '
-                                   f'videos, e.g. {failed[0]}')
-            runner.logger.info(
-                f'GVF recomputed for {len(videos)} videos '
-                f'({"momentum" if self.ema_model is not None else "current"}'
-                f' encoder, {self.pool} pool): {out_file}')
-        barrier()
+        model = self.ema_model if self.ema_model is not None else \
+            self._model(runner)
+        was_training = model.training
+        model.eval()
+        cfg = make_extract_cfg(
+            self.extract_cfg or runner.cfg.get('extract_cfg'))
+        if self.num_workers is not None:
+            cfg['num_workers'] = self.num_workers
+        # every rank pools its share of the videos; rank 0 writes the file
+        _, failed = precompute_gvf(
+            model, sorted(videos.items()), out_file, cfg=cfg,
+            pool=self.pool, progress=False)
+        model.train(was_training)
+        if failed:
+            raise RuntimeError(f'GVF refresh failed for {len(failed)} '
+                               f'videos, e.g. {failed[0]}')
+        runner.logger.info(
+            f'GVF recomputed for {len(videos)} videos '
+            f'({"momentum" if self.ema_model is not None else "current"}'
+            f' encoder, {self.pool} pool, {get_world_size()} rank(s)): '
+            f'{out_file}')
         for ds in datasets:
             ds.load_gvf(out_file)
