@@ -310,6 +310,91 @@ def load_features(path: str, fmt: Optional[str] = None
     return out
 
 
+def _as_features(value, where: str) -> np.ndarray:
+    if isinstance(value, dict):
+        if 'features' not in value:
+            raise ValueError(f'{where}: a dict without "features"')
+        value = value['features']
+    array = np.asarray(value)
+    if array.ndim == 1:  # a single clip, or a GVF-like vector
+        array = array[None]
+    if array.ndim != 2 or not np.issubdtype(array.dtype, np.number):
+        raise ValueError(f'{where}: expected T x C numbers, got '
+                         f'{array.dtype} {array.shape}')
+    return array.astype(np.float32, copy=False)
+
+
+def read_feature_arrays(path: str) -> Dict[str, np.ndarray]:
+    """``{video: T x C float32}`` from features written by tsptools or by
+    others, in any of these layouts:
+
+    * a tsptools output folder (with ``manifest.json``, any format);
+    * a folder of per-video ``<video>.npy``, ``<video>.pkl`` (an array or a
+      dict with ``features``, as the official extractor writes them) or
+      ``<video>.csv`` (mmaction2's BMN layout, one header line) files;
+    * an ``.h5`` / ``.hdf5`` file with one dataset per video at the root
+      (the official TSP files) or one group per video holding ``features``;
+    * a ``.pkl`` file of ``{video: array}`` or ``{video: {'features':
+      ...}}``; a ``.npy`` file is one video named by its stem.
+
+    Only trusted ``.pkl`` files should be read (pickle runs code).
+
+    Raises:
+        FileNotFoundError: ``path`` does not exist.
+        ValueError: an entry is not a ``T x C`` array (names it).
+    """
+    if osp.isdir(path):
+        if osp.isfile(osp.join(path, 'manifest.json')):
+            return {name: feats for name, (feats, _) in
+                    load_features(path).items()}
+        out = {}
+        for name in sorted(os.listdir(path)):
+            stem, ext = osp.splitext(name)
+            full = osp.join(path, name)
+            if name.startswith('.') or not osp.isfile(full):
+                continue
+            if ext == '.npy':
+                out[stem] = _as_features(np.load(full, allow_pickle=False),
+                                         full)
+            elif ext == '.pkl':
+                with open(full, 'rb') as f:
+                    out[stem] = _as_features(pickle.load(f), full)
+            elif ext == '.csv':
+                out[stem] = np.loadtxt(full, dtype=np.float32, delimiter=',',
+                                       skiprows=1, ndmin=2)
+        if not out:
+            raise ValueError(f'{path}: no .npy, .pkl or .csv features')
+        return out
+    if not osp.isfile(path):
+        raise FileNotFoundError(f'Features not found: {path}')
+    ext = osp.splitext(path)[1].lower()
+    if ext in ('.h5', '.hdf5'):
+        import h5py
+        out = {}
+        with h5py.File(path, 'r') as f:
+            for name, item in f.items():
+                if isinstance(item, h5py.Group):
+                    if 'features' not in item:
+                        raise ValueError(f'{path}: group {name} has no '
+                                         '"features" dataset')
+                    item = item['features']
+                out[name] = _as_features(item[()], f'{path}:{name}')
+        return out
+    if ext == '.pkl':
+        with open(path, 'rb') as f:
+            data = pickle.load(f)
+        if not isinstance(data, dict):
+            raise ValueError(f'{path}: expected a dict of videos, got '
+                             f'{type(data).__name__}')
+        return {str(name): _as_features(value, f'{path}:{name}')
+                for name, value in data.items()}
+    if ext == '.npy':
+        return {osp.splitext(osp.basename(path))[0]: _as_features(
+            np.load(path, allow_pickle=False), path)}
+    raise ValueError(f'{path}: unknown features file (expected a folder, '
+                     '.h5, .hdf5, .pkl or .npy)')
+
+
 # ----------------------------------------------------------------------------
 # Run logs
 # ----------------------------------------------------------------------------
