@@ -87,3 +87,25 @@ def test_extract_cfg_layers():
         make_extract_cfg(dict(short_side=64, resize=(128, 171)))
     with pytest.raises(KeyError, match='unknown'):
         make_extract_cfg(dict(target_fps=15))
+
+
+@pytest.mark.parametrize('fps, settings', [
+    (30.0, dict(clip_len=16, fps=15, stride=16)),
+    (60.0, dict(clip_len=16, fps=15, stride=4)),
+    (25.0, dict(clip_len=8, fps=None, frame_interval=2, stride=4)),
+])
+def test_time_grid_places_features_at_the_clip_times(fps, settings):
+    """ActionFormer / OpenTAD put feature i at (i * feat_stride +
+    offset_frames) / fps: the centres of tsptools' complete clips."""
+    from tsptools.core.clip_plan import time_grid
+    cfg = make_extract_cfg(dict(settings, crop_size=56, short_side=64))
+    grid = time_grid(cfg)
+    rate = grid['default_fps'] or fps
+    starts, _ = clip_starts(3000, cfg['clip_len'], cfg['frame_interval'],
+                            cfg['stride'], fps=fps, target_fps=cfg['fps'])
+    times = clip_centre_times(starts, 3000, fps, cfg['clip_len'],
+                              cfg['frame_interval'], target_fps=cfg['fps'])
+    k = np.arange(len(starts))
+    np.testing.assert_allclose(
+        (k * grid['feat_stride'] + grid['offset_frames']) / rate, times)
+    assert grid['offset_frames'] == grid['num_frames'] / 2

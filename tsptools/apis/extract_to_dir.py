@@ -26,7 +26,8 @@ from mmengine.dist import barrier, broadcast_object_list, get_dist_info
 from mmengine.logging import print_log
 
 from tsptools.version import __version__
-from tsptools.core.clip_plan import OUTPUT_KEYS, make_extract_cfg, resize_features
+from tsptools.core.clip_plan import (OUTPUT_KEYS, make_extract_cfg,
+                                     resize_features, time_grid)
 from .feature_extraction import Progress, VideoEntry, iter_video_features
 from .feature_io import (FORMATS, MERGED_NAMES, PARTS_DIR, PER_VIDEO_FORMATS,
                          TIMES_DIR, WORK_DIR, append_record,
@@ -147,6 +148,7 @@ def _finalize(out_dir: str, videos: Sequence[VideoEntry], cfg: dict,
         ('.' if fmt in PER_VIDEO_FORMATS else None),
         settings=dict(cfg),
         clip_time=CLIP_TIME_RULE,
+        time_grid=time_grid(cfg),
         num_videos=len(videos),
         num_ok=statuses.count('ok'),
         num_short=statuses.count('short'),

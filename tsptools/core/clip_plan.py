@@ -481,6 +481,41 @@ def grid_clip_times(settings: dict, fps: float, num_clips: int,
     return clip_centre_times(starts, int(num_frames), fps, **grid)
 
 
+
+def time_grid(settings: dict) -> dict:
+    """Where the features of the extraction grid of ``settings`` (an
+    ``extract_cfg`` or a manifest's ``settings``) sit in time, in the terms
+    of the localization toolboxes' loaders: feature ``i`` is centred at
+    ``(i * feat_stride + offset_frames) / default_fps`` seconds
+    (ActionFormer: ``offset_frames = num_frames / 2``; OpenTAD:
+    ``feature_stride``, ``offset_frames``, ``fps``).
+
+    With time-based sampling the grid is counted in sampled frames at the
+    target rate (``default_fps=15``, ``feat_stride=stride``,
+    ``num_frames=clip_len``) whatever the source rate (within one source
+    frame of the clip times when the rate is not a multiple of the target);
+    with ``frame_interval`` in source frames (``default_fps=None``: each
+    video's own rate). Features rescaled to ``resize_to`` steps have no
+    fixed stride (``fixed_length=resize_to``, ``feat_stride=None``).
+    Complete clips only: a padded last clip (``tail='pad'``) and the single
+    clip of a video shorter than one clip are centred on their real frames
+    instead.
+    """
+    clip_len = int(settings.get('clip_len', 16))
+    stride = int(settings.get('stride', 16))
+    target = settings.get('fps')
+    step = 1 if target is not None else int(settings.get('frame_interval',
+                                                         2))
+    grid = dict(
+        default_fps=None if target is None else float(target),
+        unit=('sampled frames at default_fps' if target is not None else
+              "source frames at each video's fps"),
+        feat_stride=stride * step, num_frames=clip_len * step,
+        offset_frames=clip_len * step / 2.0, fixed_length=None)
+    if settings.get('resize_to'):
+        grid.update(feat_stride=None, fixed_length=int(settings['resize_to']))
+    return grid
+
 __all__ = [
     'DEFAULT_EXTRACT_CFG', 'OUTPUT_KEYS', 'TAIL_MODES', 'RESIZE_BACKENDS',
     'make_extract_cfg', 'sampling_step', 'resampled_indices',
@@ -488,5 +523,5 @@ __all__ = [
     'num_sampled_frames', 'clip_starts', 'num_clips', 'clip_frame_indices',
     'clip_centre_times', 'covered_frames', 'is_constant_rate',
     'frames_shown_at', 'timed_clip_plan', 'resize_features',
-    'grid_clip_times'
+    'grid_clip_times', 'time_grid'
 ]
