@@ -61,6 +61,7 @@ def main():
     with distributed_run(cfg.launcher):
         runner = Runner.from_cfg(cfg)
         metrics = runner.test()
+        del runner  # its DDP model holds the process group
     return metrics
 
 

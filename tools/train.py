@@ -95,6 +95,7 @@ def main():
     with distributed_run(cfg.launcher):
         runner = Runner.from_cfg(cfg)
         runner.train()
+        del runner  # its DDP model holds the process group
 
 
 if __name__ == '__main__':

@@ -1,5 +1,6 @@
 import contextlib
 import datetime
+import gc
 import os
 import sys
 
@@ -68,11 +69,15 @@ def shutdown_distributed(synchronize: bool = True) -> None:
     """End this rank's part of a distributed run: wait for the other ranks
     (``synchronize``), then destroy the process group.
 
-    Without it the process group is torn down by the interpreter's exit,
-    while gloo's threads may still be running: PyTorch warns about it, and
-    a rank can abort at exit (``terminate called without an active
-    exception``), which makes torchrun report a finished run as failed.
-    Does nothing when no process group exists.
+    Without it the process group outlives the interpreter's finalisation:
+    gloo's worker thread then frees the last collective's work (whose tensors
+    are Python objects), needs the GIL of an interpreter that is shutting
+    down, is unwound through C++ code, and the rank aborts (``terminate
+    called without an active exception``, SIGABRT), so torchrun reports a
+    finished run as failed. ``destroy_process_group`` joins that thread only
+    when it drops the last reference to the group; a DDP wrapper holds one,
+    so release the model (e.g. ``del runner``) before calling this, which
+    collects garbage first. Does nothing when no process group exists.
     """
     if not (torch_dist.is_available() and torch_dist.is_initialized()):
         return
@@ -80,6 +85,7 @@ def shutdown_distributed(synchronize: bool = True) -> None:
         if synchronize and torch_dist.get_world_size() > 1:
             torch_dist.barrier()
     finally:
+        gc.collect()  # model wrappers in reference cycles hold the group
         torch_dist.destroy_process_group()
 
 
@@ -89,7 +95,9 @@ def distributed_run(launcher: str):
 
     Creates the gloo process group on machines without CUDA
     (:func:`init_dist_without_cuda`; with CUDA mmengine's Runner creates
-    it), and on the way out destroys it (:func:`shutdown_distributed`). A
+    it), and on the way out destroys it (:func:`shutdown_distributed`);
+    drop the objects that hold the group (the Runner and its DDP model)
+    before the block ends. A
     rank whose work raises says so on stderr, with its rank, and leaves
     without waiting for the others: their next collective fails and they
     exit too (torchrun also stops them), instead of hanging until the
