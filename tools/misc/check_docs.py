@@ -223,16 +223,22 @@ def script_flags(script: str) -> Optional[Set[str]]:
     if script.endswith('.py'):
         with open(full, encoding='utf-8') as f:
             tree = ast.parse(f.read(), filename=full)
-        found = set()
+        found, helpers = set(), False
         for node in ast.walk(tree):
-            if isinstance(node, ast.Call) and isinstance(
-                    node.func, ast.Attribute) and \
-                    node.func.attr == 'add_argument':
+            if not isinstance(node, ast.Call):
+                continue
+            name = node.func.attr if isinstance(node.func, ast.Attribute) \
+                else getattr(node.func, 'id', '')
+            # flags added by a shared helper (add_extract_arguments ...)
+            # are only seen in --help
+            helpers |= name.startswith('add_') and name.endswith(
+                '_arguments')
+            if name == 'add_argument':
                 for arg in node.args:
                     if isinstance(arg, ast.Constant) and isinstance(
                             arg.value, str) and arg.value.startswith('-'):
                         found.add(arg.value)
-        if found:
+        if found and not helpers:
             flags = found | {'-h', '--help'}
         else:
             proc = subprocess.run([sys.executable, full, '--help'],

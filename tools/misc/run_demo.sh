@@ -11,6 +11,8 @@
 #   5. TAC on the target (untrimmed) split, from the TAC encoder
 #   6. features of the other encoders -> the localizer -> one table of
 #      downstream mAP / AUC comparing TAC-init, TAC-on-target and TSP
+#   7. tools/predict.py on one testing video with the TSP encoder and its
+#      first localizer run: segments, subtitles and a picture
 # Every step resumes: re-running skips what is finished.
 #
 # Environment (defaults in brackets): PRESET [small], DATA
@@ -42,7 +44,7 @@ read -r -a EXTRACT <<< "$EXTRACT_ARGS"
 PYTHON=${PYTHON:-python}
 export PYTHON
 start=$(date +%s)
-step() { echo; echo "== [$1/6] $2 ($(( $(date +%s) - start )) s)"; }
+step() { echo; echo "== [$1/7] $2 ($(( $(date +%s) - start )) s)"; }
 
 # the best checkpoint of a work dir (by mean_acc), as a stable path
 best() {
@@ -144,6 +146,20 @@ step 6 "features -> localizer -> downstream table ($SEEDS seed(s))"
     --class-index "$DATA/untrimmed/annotations/class_index.json" \
     --num-seeds "$SEEDS" --jobs 2 --work-dir "$WORK/benchmark" \
     ${LOC_OPTS[@]+--cfg-options "${LOC_OPTS[@]}"}
+
+step 7 "tools/predict.py on one testing video (TSP encoder, its localizer)"
+LOC_RUN=$WORK/benchmark/runs/tsp/seed0
+LOC_CKPT=$("$PYTHON" -c "import json; print(json.load(open('$LOC_RUN/metrics.json'))['checkpoint'])")
+read -r TEST_NAME TEST_VIDEO < <("$PYTHON" -c "
+import json, os
+db = json.load(open('$DATA/untrimmed/annotations/synthactions.json'))['database']
+name = sorted(n for n, v in db.items() if v['subset'] == 'testing')[0]
+print(name, os.path.join('$DATA/untrimmed/videos', name + '.mp4'))")
+"$PYTHON" tools/predict.py "$TEST_VIDEO" --encoder "$TSP_CFG" "$TSP_CKPT" \
+    --localizer "$LOC_RUN/$(basename "$LOC_CFG")" "$LOC_CKPT" \
+    --class-names "$DATA/untrimmed/annotations/class_index.json" \
+    --out "$WORK/predict" --srt --plot --no-progress "${EXTRACT[@]}"
+echo "picture: $WORK/predict/$TEST_NAME.png, subtitles: $WORK/predict/$TEST_NAME.srt"
 
 echo
 echo "== pretext accuracies (validation, per epoch)"

@@ -660,12 +660,14 @@ def extract_cfg_from_args(config, args, **extra) -> dict:
 
 
 class Progress:
-    """A one-line progress report with ETA (videos done, clips/s)."""
+    """A one-line progress report with ETA (``unit`` done: videos, or clips
+    for one long video; clips/s)."""
 
     def __init__(self, total: int, enabled: bool = True, stream=None,
-                 interval: float = 0.5) -> None:
+                 interval: float = 0.5, unit: str = 'videos') -> None:
         import sys
         self.total = total
+        self.unit = unit
         self.enabled = enabled and total > 0
         self.stream = stream or sys.stdout
         self.tty = getattr(self.stream, 'isatty', lambda: False)()
@@ -694,7 +696,7 @@ class Progress:
         rate = self.clips / elapsed if elapsed > 0 else 0.0
         eta = elapsed * (self.total - self.done) / self.done \
             if self.done else float('nan')
-        line = (f'[{self.done}/{self.total} videos] {self.clips} clips, '
+        line = (f'[{self.done}/{self.total} {self.unit}] {self.clips} clips, '
                 f'{rate:.1f} clips/s, elapsed {_hms(elapsed)}, '
                 f'ETA {_hms(eta)}')
         if self.tty:
