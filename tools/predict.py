@@ -161,8 +161,8 @@ def plot_video(path, name, features, times, duration, detections, top=10):
         t0, t1 = d['segment']
         ax.add_patch(Rectangle((t0, t0), t1 - t0, t1 - t0, fill=False,
                                lw=1.5, ec=colours(labels.index(d['label']))))
-    ax.set(title=f'{name}: clip similarity and the {len(best)} best '
-           'segments',
+    plural = 's' if len(best) != 1 else ''
+    ax.set(title=f'{name}: clip similarity, best segment{plural}',
            xlabel='time (s)', ylabel='time (s)')
     for row, d in enumerate(best):
         t0, t1 = d['segment']
