@@ -187,10 +187,10 @@ def main(argv=None) -> int:
     from tsptools.apis.feature_extraction import (Progress,
                                                   extract_cfg_from_args,
                                                   list_videos,
-                                                  open_for_extraction,
                                                   video_clip_plan,
                                                   videos_from_paths)
     from tsptools.apis.feature_io import atomic_save_json, atomic_write
+    from tsptools.datasets.transforms.decord_open import open_video
     from tsptools.engine.runner import allow_mmengine_checkpoints
     from tsptools.utils import register_all_modules
     allow_mmengine_checkpoints()
@@ -213,8 +213,9 @@ def main(argv=None) -> int:
     total = 0
     for _, path in videos:
         try:
-            reader, num_frames, fps, _ = open_for_extraction(path, cfg)
-            total += video_clip_plan(num_frames, fps, cfg)['num_clips']
+            reader = open_video(path)  # metadata only, nothing decoded
+            total += video_clip_plan(len(reader), reader.get_avg_fps(),
+                                     cfg)['num_clips']
             del reader
         except Exception:  # noqa: BLE001 (reported when it is extracted)
             pass

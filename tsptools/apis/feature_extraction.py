@@ -156,8 +156,9 @@ def open_for_extraction(filename: str, cfg: dict):
       with ``short_side``, to that short side with the aspect ratio kept.
 
     Returns:
-        ``(reader, num_frames, fps, (height, width))`` with the size the
-        frames have after the resize.
+        ``(reader, num_frames, fps, (height, width), (src_height,
+        src_width))``: the size the frames have after the resize, and their
+        size in the file.
     """
     reader = open_video(filename)
     num_frames = len(reader)
@@ -165,7 +166,8 @@ def open_for_extraction(filename: str, cfg: dict):
     if not fps > 0:
         raise ValueError(f'Video has no valid frame rate ({fps}): '
                          f'{filename}')
-    height, width = reader[0].shape[:2]
+    source = tuple(reader[0].shape[:2])
+    height, width = source
     if cfg['resize'] is not None:
         size = tuple(cfg['resize'])
     else:
@@ -178,7 +180,7 @@ def open_for_extraction(filename: str, cfg: dict):
                                f'size and {len(reader)} resized: {filename}')
     else:
         reader.seek(0)
-    return reader, num_frames, fps, size
+    return reader, num_frames, fps, size, source
 
 
 def video_clip_plan(num_frames: int, fps: float, cfg: dict,
@@ -234,7 +236,7 @@ def iter_video_clips(filename: str, cfg: dict,
     that needs them is out, so no frame is decoded twice and nothing seeks
     backwards.
     """
-    reader, num_frames, fps, (height, width) = open_for_extraction(
+    reader, num_frames, fps, (height, width), source = open_for_extraction(
         filename, cfg)
     timestamps = None
     if cfg['fps'] is not None:
@@ -245,8 +247,8 @@ def iter_video_clips(filename: str, cfg: dict,
     crop = cfg['crop_size']
     top, left = centre_crop_box(height, width, crop)
     official = cfg['resize_backend'] == 'official'
-    full = reader[0].shape[:2] if official else (height, width)
-    chunk = _chunk_size(full[0], full[1], chunk)
+    decoded = source if official else (height, width)
+    chunk = _chunk_size(decoded[0], decoded[1], chunk)
     needed = np.unique(clips)
     buffer: Dict[int, np.ndarray] = {}
     pos = 0

@@ -338,7 +338,6 @@ def clip_frame_indices(starts: Union[int, Sequence[int], np.ndarray],
     offsets = clip_offsets(clip_len, fps, target_fps, frame_interval)
     # a padded clip may start past the grid: its frames all repeat the last
     first = grid[np.minimum(starts, len(grid) - 1)]
-    first = np.where(starts < len(grid), first, grid[-1])
     indices = np.minimum(first[:, None] + offsets[None, :], grid[-1])
     return indices[0] if scalar else indices
 
