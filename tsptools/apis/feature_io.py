@@ -274,6 +274,13 @@ def _plain(value):
 # ----------------------------------------------------------------------------
 
 
+def read_csv_features(path: str) -> np.ndarray:
+    """``T x C`` float32 of a ``csv`` feature file (a header line, then one
+    row per step: mmaction2's BMN layout)."""
+    return np.loadtxt(path, dtype=np.float32, delimiter=',', skiprows=1,
+                      ndmin=2)
+
+
 def load_features(path: str, fmt: Optional[str] = None
                   ) -> Dict[str, Tuple[np.ndarray, np.ndarray]]:
     """``{video: (features T x C float32, clip_times T float64)}`` of an
@@ -303,8 +310,7 @@ def load_features(path: str, fmt: Optional[str] = None
         if fmt == 'npy':
             features = np.load(full, allow_pickle=False)
         else:
-            features = np.loadtxt(full, dtype=np.float32, delimiter=',',
-                                  skiprows=1, ndmin=2)
+            features = read_csv_features(full)
         out[stem] = (features.astype(np.float32, copy=False),
                      np.load(times_path(path, stem), allow_pickle=False))
     return out
@@ -360,8 +366,7 @@ def read_feature_arrays(path: str) -> Dict[str, np.ndarray]:
                 with open(full, 'rb') as f:
                     out[stem] = _as_features(pickle.load(f), full)
             elif ext == '.csv':
-                out[stem] = np.loadtxt(full, dtype=np.float32, delimiter=',',
-                                       skiprows=1, ndmin=2)
+                out[stem] = read_csv_features(full)
         if not out:
             raise ValueError(f'{path}: no .npy, .pkl or .csv features')
         return out
