@@ -29,7 +29,7 @@ from tsptools.apis import (file_sha256, gvf_from_features, init_encoder,
 from tsptools.apis.feature_extraction import (add_extract_arguments,
                                               extract_cfg_from_args,
                                               list_videos)
-from tsptools.apis.gvf import POOL_MODES, videos_of_config
+from tsptools.apis.gvf import GVF_EXTENSIONS, POOL_MODES, videos_of_config
 
 
 def parse_args(argv=None):
@@ -93,7 +93,7 @@ def from_features(args) -> int:
 def main(argv=None) -> int:
     args = parse_args(argv)
     ext = os.path.splitext(args.out)[1].lower()
-    if ext not in ('.h5', '.hdf5', '.npz'):
+    if ext not in GVF_EXTENSIONS:
         raise SystemExit(f'--out must end with .h5, .hdf5 or .npz: '
                          f'{args.out}')
     if args.from_features:

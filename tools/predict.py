@@ -191,9 +191,9 @@ def main(argv=None) -> int:
                                                   videos_from_paths)
     from tsptools.apis.feature_io import atomic_save_json, atomic_write
     from tsptools.datasets.transforms.decord_open import open_video
-    from tsptools.engine.runner import allow_mmengine_checkpoints
-    from tsptools.utils import register_all_modules
-    allow_mmengine_checkpoints()
+    from tsptools.utils import (enable_safe_checkpoint_loading,
+                                register_all_modules)
+    enable_safe_checkpoint_loading()  # the localizer's mmengine checkpoint
     register_all_modules()
     if osp.isdir(args.videos):
         videos = list_videos(video_dir=args.videos)

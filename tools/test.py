@@ -13,7 +13,8 @@ import os.path as osp
 from mmengine.config import Config, DictAction
 from mmengine.runner import Runner
 
-from tsptools.utils import distributed_run, register_all_modules
+from tsptools.utils import (distributed_run, enable_safe_checkpoint_loading,
+                            register_all_modules)
 
 
 def parse_args():
@@ -39,6 +40,7 @@ def parse_args():
 def main():
     args = parse_args()
     register_all_modules(init_scope=False)
+    enable_safe_checkpoint_loading()  # --resume / load_from under torch>=2.6
     cfg = Config.fromfile(args.config)
     if args.cfg_options is not None:
         cfg.merge_from_dict(args.cfg_options)

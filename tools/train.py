@@ -11,7 +11,8 @@ import os.path as osp
 from mmengine.config import Config, DictAction
 from mmengine.runner import Runner
 
-from tsptools.utils import distributed_run, register_all_modules
+from tsptools.utils import (distributed_run, enable_safe_checkpoint_loading,
+                            register_all_modules)
 
 
 def parse_args():
@@ -91,6 +92,7 @@ def merge_args(cfg, args):
 def main():
     args = parse_args()
     register_all_modules(init_scope=False)
+    enable_safe_checkpoint_loading()  # --resume / load_from under torch>=2.6
     cfg = merge_args(Config.fromfile(args.config), args)
     with distributed_run(cfg.launcher):
         runner = Runner.from_cfg(cfg)

@@ -310,49 +310,19 @@ def test_json_subset_metadata_and_fps(tmp_path, log_lines):
         _dataset(tmp_path, ann_file=ann, subset='testing')
 
 
-def _counts(ds):
-    labels = [ds.get_data_info(i)['action_label'] for i in range(len(ds))]
-    return sum(label >= 0 for label in labels), sum(label < 0
-                                                    for label in labels)
-
-
-def test_balance(tmp_path):
-    # 3 action segments [0, 2], [2, 4], [4, 6] and 1 background [6, 10]
+def test_segment_is_foreground(tmp_path):
+    # balancing them is BalancedSegmentSampler's job
+    # (tests/datasets/samplers/test_balanced_segment_sampler.py)
     rows = [
         _row('v', 0.0, 2.0, 'A'),
+        _row('v', 6.0, 10.0, ''),
         _row('v', 2.0, 4.0, 'A'),
-        _row('v', 4.0, 6.0, 'A'),
-        _row('v', 6.0, 10.0, '')
     ]
-    ann = _csv(tmp_path, rows)
-    ds = _dataset(tmp_path, ann_file=ann)
-    assert _counts(ds) == (15, 5)  # official: no balancing
-    under = _dataset(tmp_path, ann_file=ann, balance='undersample')
-    assert len(under) == 10 and _counts(under) == (5, 5)
-    picked = []
-    for epoch in range(6):
-        under.set_epoch(epoch)
-        assert len(under) == 10 and _counts(under) == (5, 5)
-        order = under.segment_order()
-        assert 3 in order
-        picked.append(int(order[order != 3][0]))
-        expected = np.sort(
-            np.random.default_rng([0, epoch]).choice([0, 1, 2],
-                                                     1,
-                                                     replace=False))
-        assert picked[-1] == expected[0]
-    assert len(set(picked)) > 1  # the draw changes with the epoch
-    over = _dataset(tmp_path, ann_file=ann, balance='oversample')
-    assert len(over) == 30 and _counts(over) == (15, 15)
-    assert list(over.segment_order()) == [0, 1, 2, 3, 3, 3]
-    # samples of a balanced epoch: clip k of the group's segment
-    info = over.get_data_info(22)
-    assert (info['segment_index'], info['clip_index']) == (3, 2)
-    with pytest.raises(ValueError, match='balance must be one of'):
-        _dataset(tmp_path, ann_file=ann, balance='yes')
-    only_fg = _csv(tmp_path, rows[:3], 'fg.csv')
-    with pytest.raises(ValueError, match='needs both action'):
-        len(_dataset(tmp_path, ann_file=only_fg, balance='undersample'))
+    ds = _dataset(tmp_path, ann_file=_csv(tmp_path, rows))
+    assert ds.segment_is_foreground().tolist() == [True, False, True]
+    assert len(ds) == 15  # every segment, no balancing
+    with pytest.raises(TypeError, match='balance'):
+        _dataset(tmp_path, ann_file=_csv(tmp_path, rows), balance='over')
 
 
 def test_gvf_npz_and_h5(tmp_path):

@@ -20,7 +20,7 @@ import os.path as osp
 
 import torch
 
-from tsptools.engine.runner import load_checkpoint_file
+from tsptools.utils.safe_checkpoint import load_checkpoint_file
 from tsptools.models.utils.encoder_checkpoint import (describe_layout,
                                                       to_tsptools_state_dict)
 

@@ -97,9 +97,9 @@ def init_encoder(config, checkpoint: Optional[str] = None,
     from tsptools.models.utils.encoder_checkpoint import (
         describe_layout, load_encoder_checkpoint, select_weights)
     from tsptools.registry import MODELS
-    from tsptools.utils import register_all_modules
+    from mmengine.registry import init_default_scope
 
-    register_all_modules()
+    init_default_scope('tsptools')  # the registries import what they build
     if isinstance(config, str):
         config = Config.fromfile(config)
     if cfg_options:

@@ -2,7 +2,9 @@
 
 The clip features of every clip of a video (the extraction of
 :mod:`.feature_extraction`, same decoding and clip grid) pooled over time
-into one ``C``-d vector per video; see ``docs/en/user_guides/gvf.md``.
+into one ``C``-d vector per video; see ``docs/en/user_guides/gvf.md``. The
+file format, its reader and its writer are
+:mod:`tsptools.datasets.gvf_file`'s (re-exported here).
 """
 import copy
 import logging
@@ -13,12 +15,11 @@ import numpy as np
 from mmengine.logging import print_log
 
 from tsptools.datasets.dataset_wrappers import leaf_datasets
+from tsptools.datasets.gvf_file import GVF_EXTENSIONS, read_gvf, write_gvf
 from .feature_extraction import (Progress, VideoEntry, iter_video_features,
                                  videos_from_paths)
-from .feature_io import atomic_write, atomic_write_h5
 
 POOL_MODES = ('max', 'avg')
-GVF_EXTENSIONS = ('.h5', '.hdf5', '.npz')
 
 
 def pool_features(features: np.ndarray, pool: str = 'max') -> np.ndarray:
@@ -67,8 +68,8 @@ def videos_of_config(config,
     from mmengine.dataset import BaseDataset
 
     from tsptools.registry import DATASETS
-    from tsptools.utils import register_all_modules
-    register_all_modules()
+    from mmengine.registry import init_default_scope
+    init_default_scope('tsptools')  # the registries import what they build
 
     found: Dict[str, str] = {}
     used = []
@@ -98,42 +99,6 @@ def videos_of_config(config,
     print_log(f'GVF: {len(found)} videos from {", ".join(used)}',
               logger='current')
     return sorted(found.items())
-
-
-def write_gvf(path: str, gvfs: Dict[str, np.ndarray],
-              attrs: Optional[dict] = None) -> None:
-    """Write ``{video: C-vector}`` to ``.h5``/``.hdf5`` (one 1-D float32
-    dataset per video at the root) or ``.npz`` (one array per video),
-    atomically."""
-    ext = osp.splitext(path)[1].lower()
-    if ext not in GVF_EXTENSIONS:
-        raise ValueError(f'{path}: a GVF file must end with one of '
-                         f'{GVF_EXTENSIONS}')
-    arrays = {name: np.asarray(v, dtype=np.float32).reshape(-1)
-              for name, v in sorted(gvfs.items())}
-    if ext == '.npz':
-        atomic_write(path, lambda f: np.savez(f, **arrays))
-        return
-    if any('/' in name for name in arrays):
-        raise ValueError('h5 dataset names cannot contain "/"')
-
-    def fill(f):
-        for key, value in (attrs or {}).items():
-            f.attrs[key] = value
-        for name, value in arrays.items():
-            f.create_dataset(name, data=value)
-
-    atomic_write_h5(path, fill)
-
-
-def read_gvf(path: str) -> Dict[str, np.ndarray]:
-    """``{video: C-vector}`` of a GVF file."""
-    if osp.splitext(path)[1].lower() == '.npz':
-        with np.load(path, allow_pickle=False) as data:
-            return {k: data[k] for k in data.files}
-    import h5py
-    with h5py.File(path, 'r') as f:
-        return {k: f[k][()] for k in f}
 
 
 def precompute_gvf(model, videos: Sequence[VideoEntry], out_file: str,
@@ -218,6 +183,7 @@ def gvf_from_features(features: str, out_file: str, pool: str = 'max',
 
 
 __all__ = [
-    'POOL_MODES', 'pool_features', 'videos_of_config', 'write_gvf',
-    'read_gvf', 'precompute_gvf', 'gvf_from_features', 'videos_from_paths'
+    'GVF_EXTENSIONS', 'POOL_MODES', 'pool_features', 'videos_of_config',
+    'write_gvf', 'read_gvf', 'precompute_gvf', 'gvf_from_features',
+    'videos_from_paths'
 ]

@@ -13,12 +13,11 @@ from mmengine.logging import print_log
 
 from tsptools.core.clip_plan import clip_duration
 from tsptools.registry import DATASETS
+from .gvf_file import read_gvf
 from .tsp_segments import (DEFAULT_REGION_LABELS, filter_segments,
                            load_label_mapping, make_segments,
                            read_activitynet_json, read_metadata_csv,
                            read_tsp_csv)
-
-BALANCE_MODES = (None, 'undersample', 'oversample')
 
 
 def _log(msg: str, level=logging.INFO) -> None:
@@ -52,6 +51,10 @@ class UntrimmedVideoDataset(BaseDataset):
     ``segment_index``, ``sample_idx`` and, with ``gvf_file``, ``gvf``
     (float32 array).
 
+    Every segment gives its samples once per epoch (the official TSP
+    data); :class:`BalancedSegmentSampler` draws as many background as
+    action segments instead.
+
     Args:
         ann_file: official TSP ground-truth CSV (``*_tsp_groundtruth.csv``,
             read as is) or ActivityNet-style JSON (``.json``), whose
@@ -83,14 +86,6 @@ class UntrimmedVideoDataset(BaseDataset):
         regions: keep only the segments of these temporal regions, e.g.
             ``('Action',)`` for the "TAC on the target dataset" baseline
             (foreground clips only); ``None`` keeps all.
-        balance: ``None`` (official): every segment once per epoch, relying
-            on the roughly equal numbers of action and background segments.
-            ``'undersample'``: each epoch, all segments of the rarer group
-            and as many of the other, drawn without replacement.
-            ``'oversample'``: each epoch, all segments of the larger group
-            and as many of the rarer one (each repeated, the remainder drawn
-            without replacement). Both draw from
-            ``default_rng([seed, epoch])`` and keep the length constant.
         gvf_file: ``.h5``/``.hdf5`` or ``.npz`` of per-video global video
             features keyed by video name (or by file stem, as the official
             GVF files are); every video must be present.
@@ -102,7 +97,7 @@ class UntrimmedVideoDataset(BaseDataset):
             give none; ``None`` means 30 with a warning.
         filename_tmpl: JSON only: file name of a video from its name when the
             entry has no ``filename`` key, e.g. ``'v_{}.mp4'``.
-        seed: non-negative seed of the clip positions and of ``balance``.
+        seed: non-negative seed of the clip positions.
         test_mode: uniformly spaced clips instead of random ones.
         pipeline: transforms applied to ``get_data_info(idx)``.
         data_root, metainfo, indices, serialize_data, lazy_init, max_refetch:
@@ -123,7 +118,6 @@ class UntrimmedVideoDataset(BaseDataset):
                  sample_fps: Optional[float] = None,
                  min_background: Optional[float] = None,
                  regions: Optional[Sequence[str]] = None,
-                 balance: Optional[str] = None,
                  gvf_file: Optional[str] = None,
                  metadata_file: Optional[str] = None,
                  fps: Optional[float] = None,
@@ -137,9 +131,6 @@ class UntrimmedVideoDataset(BaseDataset):
                  serialize_data: bool = True,
                  lazy_init: bool = False,
                  max_refetch: int = 1000):
-        if balance not in BALANCE_MODES:
-            raise ValueError(f'balance must be one of {BALANCE_MODES}, got '
-                             f'{balance!r}')
         for name, value in (('clips_per_segment', clips_per_segment),
                             ('clip_len', clip_len), ('frame_interval',
                                                      frame_interval)):
@@ -166,7 +157,6 @@ class UntrimmedVideoDataset(BaseDataset):
         self.sample_fps = None if sample_fps is None else float(sample_fps)
         self.min_background = min_background
         self.regions = tuple(regions) if regions is not None else None
-        self.balance = balance
         self.gvf_file = gvf_file
         self.metadata_file = metadata_file
         self.fps = fps
@@ -174,7 +164,6 @@ class UntrimmedVideoDataset(BaseDataset):
         self.seed = int(seed)
         self.epoch = 0
         self._gvf: Optional[Dict[str, np.ndarray]] = None
-        self._reset_index()
         super().__init__(
             ann_file=ann_file,
             metainfo=metainfo,
@@ -372,53 +361,16 @@ class UntrimmedVideoDataset(BaseDataset):
             gvf_file: ``.h5``/``.hdf5`` (one dataset per video) or ``.npz``
                 (one array per video); each value has shape ``(D,)`` or
                 ``(1, D)``. A video is looked up by its name, then by its
-                file stem (``v_xxx`` for ``v_xxx.mp4``).
+                file stem (``v_xxx`` for ``v_xxx.mp4``); read by
+                :func:`~tsptools.datasets.gvf_file.read_gvf`, whose errors
+                name the file and the video.
             videos: ``{video_name: filename}`` to load; default: the videos
                 of the dataset.
         """
         if videos is None:
             videos = self.video_files()
-        ext = osp.splitext(gvf_file)[1].lower()
-        if ext not in ('.h5', '.hdf5', '.npz'):
-            raise ValueError(f'{gvf_file}: a GVF file must be .h5, .hdf5 or '
-                             '.npz')
-        try:
-            if ext == '.npz':
-                store = np.load(gvf_file)
-            else:
-                import h5py
-                store = h5py.File(gvf_file, 'r')
-        except Exception as e:  # noqa: BLE001 (any reader error)
-            raise OSError(f'{gvf_file}: cannot read the GVF file: {e}') from e
-        try:
-            keys = set(store.keys())
-            features, missing = {}, []
-            for name, filename in videos.items():
-                stem = osp.splitext(osp.basename(filename))[0]
-                key = name if name in keys else stem if stem in keys else None
-                if key is None:
-                    missing.append(name)
-                    continue
-                value = np.asarray(store[key][()], dtype=np.float32)
-                if value.ndim == 2 and value.shape[0] == 1:
-                    value = value[0]
-                if value.ndim != 1:
-                    raise ValueError(
-                        f'{gvf_file}: the GVF of video {name!r} has shape '
-                        f'{value.shape}; expected (D,) (pool per-clip '
-                        'features over time first)')
-                features[name] = value
-        finally:
-            store.close()
-        if missing:
-            raise ValueError(
-                f'{gvf_file}: no global video feature for video '
-                f'{missing[0]!r} ({len(missing)} of {len(videos)} videos '
-                f'missing, e.g. {", ".join(map(repr, missing[:5]))}); keys '
-                'are video names or file stems')
+        features = read_gvf(gvf_file, videos)
         shapes = {v.shape for v in features.values()}
-        if len(shapes) > 1:
-            raise ValueError(f'{gvf_file}: GVFs of different shapes {shapes}')
         self._gvf = features
         _log(f'Loaded {len(features)} global video features of shape '
              f'{shapes.pop() if shapes else None} from {gvf_file}')
@@ -427,29 +379,19 @@ class UntrimmedVideoDataset(BaseDataset):
     # Indexing
     # ------------------------------------------------------------------
 
-    def full_init(self) -> None:
-        super().full_init()
-        self._reset_index()
-
-    def get_subset_(self, indices) -> None:
-        super().get_subset_(indices)
-        self._reset_index()
-
-    def get_subset(self, indices) -> 'UntrimmedVideoDataset':
-        sub = super().get_subset(indices)
-        sub._reset_index()
-        return sub
-
-    def _reset_index(self) -> None:
-        self._is_foreground: Optional[np.ndarray] = None
-        self._order: Optional[np.ndarray] = None
-        self._order_epoch: Optional[int] = None
-
     def _num_segments(self) -> int:
         return BaseDataset.__len__(self)
 
+    def segment_is_foreground(self) -> np.ndarray:
+        """Whether each segment is an action (``action_label >= 0``), in
+        segment order: what :class:`BalancedSegmentSampler` balances."""
+        return np.array([
+            BaseDataset.get_data_info(self, i)['action_label'] >= 0
+            for i in range(self._num_segments())
+        ], dtype=bool)
+
     def set_epoch(self, epoch: int) -> None:
-        """Set the epoch used in the clip positions and ``balance`` draws.
+        """Set the epoch used in the clip positions.
 
         Called before each training epoch (e.g. by a hook). DataLoader
         workers hold a copy of the dataset made when the epoch's iterator
@@ -458,42 +400,9 @@ class UntrimmedVideoDataset(BaseDataset):
         """
         self.epoch = int(epoch)
 
-    def segment_order(self) -> Optional[np.ndarray]:
-        """Segment index of each sample group this epoch (``balance`` only;
-        ``None`` without ``balance``)."""
-        if self.balance is None:
-            return None
-        if self._order is not None and self._order_epoch == self.epoch:
-            return self._order
-        if self._is_foreground is None:
-            self._is_foreground = np.array([
-                BaseDataset.get_data_info(self, i)['action_label'] >= 0
-                for i in range(self._num_segments())
-            ],
-                                           dtype=bool)
-        fg = np.flatnonzero(self._is_foreground)
-        bg = np.flatnonzero(~self._is_foreground)
-        if len(fg) == 0 or len(bg) == 0:
-            raise ValueError(f'{self.ann_file}: balance={self.balance!r} '
-                             f'needs both action ({len(fg)}) and background '
-                             f'({len(bg)}) segments')
-        rng = np.random.default_rng([self.seed, self.epoch])
-        small, large = (fg, bg) if len(fg) <= len(bg) else (bg, fg)
-        if self.balance == 'undersample':
-            large = np.sort(rng.choice(large, len(small), replace=False))
-        else:
-            repeats, rest = divmod(len(large), len(small))
-            extra = np.sort(rng.choice(small, rest, replace=False))
-            small = np.concatenate([np.tile(small, repeats), extra])
-        order = np.sort(np.concatenate([small, large]), kind='stable')
-        self._order, self._order_epoch = order, self.epoch
-        return order
-
     @force_full_init
     def __len__(self) -> int:
-        order = self.segment_order()
-        n = self._num_segments() if order is None else len(order)
-        return n * self.clips_per_segment
+        return self._num_segments() * self.clips_per_segment
 
     @force_full_init
     def get_data_info(self, idx: int) -> dict:
@@ -502,9 +411,7 @@ class UntrimmedVideoDataset(BaseDataset):
             raise IndexError(f'index {idx} out of range for a dataset of '
                              f'{n} samples')
         idx = int(idx) % n
-        group, k = divmod(idx, self.clips_per_segment)
-        order = self.segment_order()
-        segment_index = int(group if order is None else order[group])
+        segment_index, k = divmod(idx, self.clips_per_segment)
         info = BaseDataset.get_data_info(self, segment_index)
         t_start, t_end = info['segment']
         span = t_end - t_start - clip_duration(

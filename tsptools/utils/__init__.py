@@ -1,7 +1,13 @@
+from .safe_checkpoint import (allow_mmengine_checkpoints,
+                              checkpoint_safe_globals,
+                              enable_safe_checkpoint_loading,
+                              load_checkpoint_file, restricted_getattr)
 from .setup_env import (distributed_run, init_dist_without_cuda,
                         register_all_modules, shutdown_distributed)
 
 __all__ = [
-    'distributed_run', 'init_dist_without_cuda', 'register_all_modules',
-    'shutdown_distributed'
+    'allow_mmengine_checkpoints', 'checkpoint_safe_globals',
+    'distributed_run', 'enable_safe_checkpoint_loading',
+    'init_dist_without_cuda', 'load_checkpoint_file', 'register_all_modules',
+    'restricted_getattr', 'shutdown_distributed'
 ]

@@ -10,16 +10,24 @@ from mmengine.registry import init_default_scope
 
 
 def register_all_modules(init_scope: bool = True) -> None:
-    """Import every module that registers components of tsptools.
+    """Register every component of tsptools: import the ``locations`` of
+    each registry in :mod:`tsptools.registry` (what building inside the
+    ``tsptools`` scope does lazily, registry by registry).
+
+    Tools and interactive sessions call it; library code only sets the scope
+    (``init_default_scope('tsptools')``) and lets the registries import what
+    they build. Checkpoint safety is separate: see
+    :func:`tsptools.utils.enable_safe_checkpoint_loading`.
 
     Args:
         init_scope (bool): also set the default scope to ``'tsptools'``.
     """
-    import tsptools.datasets  # noqa: F401
-    import tsptools.engine  # noqa: F401
-    import tsptools.evaluation.metrics  # noqa: F401
-    import tsptools.models  # noqa: F401
-    import tsptools.visualization  # noqa: F401
+    from mmengine.registry import Registry
+
+    from tsptools import registry
+    for value in vars(registry).values():
+        if isinstance(value, Registry) and value.scope == 'tsptools':
+            value.import_from_location()
     if init_scope:
         init_default_scope('tsptools')
 

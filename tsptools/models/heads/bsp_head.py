@@ -1,17 +1,14 @@
-from typing import Dict, List
+from typing import List, Optional
 
 import torch
-import torch.nn as nn
-import torch.nn.functional as F
-from mmengine.model import BaseModule
 from mmengine.structures import BaseDataElement
 
 from tsptools.registry import MODELS
-from ..utils import masked_accuracy, stack_field
+from .clip_cls_head import ClipClsHead
 
 
 @MODELS.register_module()
-class BSPHead(BaseModule):
+class BSPHead(ClipClsHead):
     """Boundary-type classification head of BSP (Xu et al., 2021,
     Sec. 3.3, "pre-training by classification", the default).
 
@@ -22,19 +19,23 @@ class BSPHead(BaseModule):
     synthesizers), or 2-way for the binary subsets of Table 4 (labels = the
     positions of the dataset's two synthesizers). Samples whose
     ``boundary_label`` is -1 (not synthesized, e.g. TSP clips trained
-    jointly through :class:`MultiTaskHead`) are ignored.
+    jointly through :class:`MultiTaskHead`) are ignored; a label of
+    ``num_classes`` or more is an error.
 
     Logged: ``loss_boundary`` and ``acc_boundary``; ``predict`` adds
     ``pred_boundary`` (class scores), which ``ClipAccuracy(tasks=
-    ('boundary', ))`` compares with ``boundary_label``.
+    ('boundary', ))`` compares with ``boundary_label`` (see
+    :class:`ClipClsHead`).
 
     Args:
         in_channels (int): feature dimension F.
         num_classes (int): boundary classes. Defaults to 4.
-        loss_weight (float): multiplier of the cross-entropy. Defaults to 1.
+        loss_weight (float): multiplier of the loss. Defaults to 1.
         dropout_ratio (float): dropout before the classifier. Defaults to 0.
         init_std (float): std of the normal init of the weights (bias 0).
             Defaults to 0.01.
+        loss_cls (dict, optional): the loss; ``None``: cross-entropy
+            (``mmaction.CrossEntropyLoss``).
     """
 
     def __init__(self,
@@ -42,39 +43,21 @@ class BSPHead(BaseModule):
                  num_classes: int = 4,
                  loss_weight: float = 1.0,
                  dropout_ratio: float = 0.0,
-                 init_std: float = 0.01) -> None:
-        super().__init__(init_cfg=dict(
-            type='Normal', layer='Linear', std=init_std, bias=0))
+                 init_std: float = 0.01,
+                 loss_cls: Optional[dict] = None) -> None:
         if num_classes < 2:
             raise ValueError(f'num_classes must be >= 2, got {num_classes}')
-        self.loss_weight = loss_weight
-        self.dropout = nn.Dropout(dropout_ratio)
-        self.fc_boundary = nn.Linear(in_channels, num_classes)
+        super().__init__(
+            loss_cls=loss_cls, dropout_ratio=dropout_ratio, init_std=init_std)
+        self.add_task('boundary', in_channels, num_classes, loss_weight)
 
-    def forward(self, feats: torch.Tensor) -> torch.Tensor:
-        return self.fc_boundary(self.dropout(feats))
-
-    def loss(self, feats: torch.Tensor,
-             data_samples: List[BaseDataElement]) -> Dict[str, torch.Tensor]:
-        logits = self(feats)
-        labels = stack_field(data_samples, 'boundary_label',
-                             feats.device).long().view(-1)
-        if (labels >= logits.shape[1]).any():
+    def task_labels(self, task: str, data_samples: List[BaseDataElement],
+                    device: torch.device) -> torch.Tensor:
+        labels = super().task_labels(task, data_samples, device)
+        num_classes = self.fc_boundary.out_features
+        if (labels >= num_classes).any():
             raise ValueError(
-                f'BSPHead(num_classes={logits.shape[1]}) got boundary labels '
+                f'BSPHead(num_classes={num_classes}) got boundary labels '
                 f'{sorted(set(labels.tolist()))}: match num_classes to the '
                 'dataset\'s synthesizers')
-        if (labels != -1).any():
-            loss = F.cross_entropy(logits, labels, ignore_index=-1)
-        else:
-            loss = logits.sum() * 0.
-        return dict(
-            loss_boundary=self.loss_weight * loss,
-            acc_boundary=masked_accuracy(logits.detach(), labels))
-
-    def predict(self, feats: torch.Tensor,
-                data_samples: List[BaseDataElement]) -> List[BaseDataElement]:
-        scores = self(feats).softmax(-1)
-        for sample, score in zip(data_samples, scores):
-            sample.set_field(score, 'pred_boundary')
-        return data_samples
+        return labels

@@ -1,17 +1,15 @@
 from typing import Dict, List, Optional
 
 import torch
-import torch.nn as nn
-import torch.nn.functional as F
-from mmengine.model import BaseModule
 from mmengine.structures import BaseDataElement
 
 from tsptools.registry import MODELS
-from ..utils import masked_accuracy, stack_field
+from ..utils import stack_field
+from .clip_cls_head import ClipClsHead
 
 
 @MODELS.register_module()
-class TSPHead(BaseModule):
+class TSPHead(ClipClsHead):
     """The two heads of Temporally-Sensitive Pretraining (TSP, Eq. 1).
 
     - action head ``fc_action``: ``F -> num_classes`` on the local clip
@@ -25,8 +23,9 @@ class TSPHead(BaseModule):
       ignored.
 
     Loss: ``alpha_action * CE(action) + alpha_region * CE(region)``, logged as
-    ``loss_action`` and ``loss_region`` with ``acc_action`` and
-    ``acc_region``. ``predict`` adds ``pred_action`` and ``pred_region``.
+    ``loss_region`` and ``loss_action`` with ``acc_region`` and
+    ``acc_action``. ``predict`` adds ``pred_action`` and ``pred_region`` (see
+    :class:`ClipClsHead`).
 
     Args:
         num_classes (int, optional): action classes; ``None`` removes the
@@ -41,6 +40,8 @@ class TSPHead(BaseModule):
         dropout_ratio (float): dropout on the features. Defaults to 0.
         init_std (float): std of the normal init of the weights (bias 0),
             0.01 as in the official code.
+        loss_cls (dict, optional): the loss of both heads; ``None``:
+            cross-entropy (``mmaction.CrossEntropyLoss``).
     """
 
     def __init__(self,
@@ -51,17 +52,16 @@ class TSPHead(BaseModule):
                  alpha_action: float = 1.0,
                  alpha_region: float = 1.0,
                  dropout_ratio: float = 0.0,
-                 init_std: float = 0.01) -> None:
-        super().__init__(init_cfg=dict(
-            type='Normal', layer='Linear', std=init_std, bias=0))
+                 init_std: float = 0.01,
+                 loss_cls: Optional[dict] = None) -> None:
+        super().__init__(
+            loss_cls=loss_cls, dropout_ratio=dropout_ratio, init_std=init_std)
         self.with_gvf = with_gvf
-        self.alpha_action = alpha_action
-        self.alpha_region = alpha_region
-        self.dropout = nn.Dropout(dropout_ratio)
-        self.fc_action = nn.Linear(in_channels, num_classes) \
-            if num_classes else None
+        self.fc_action = None
+        if num_classes:
+            self.add_task('action', in_channels, num_classes, alpha_action)
         region_in = 2 * in_channels if with_gvf else in_channels
-        self.fc_region = nn.Linear(region_in, num_regions)
+        self.add_task('region', region_in, num_regions, alpha_region)
 
     def forward(self, feats: torch.Tensor,
                 gvf: Optional[torch.Tensor] = None) -> Dict[str, torch.Tensor]:
@@ -79,44 +79,13 @@ class TSPHead(BaseModule):
         logits['region'] = self.fc_region(feats)
         return logits
 
-    def _logits(self, feats, data_samples):
+    def task_logits(self, feats: torch.Tensor,
+                    data_samples: List[BaseDataElement]
+                    ) -> Dict[str, torch.Tensor]:
+        """The logits of :meth:`forward` on the samples' ``gvf``, the region
+        first (the order of the logged losses)."""
         gvf = stack_field(data_samples, 'gvf', feats.device) \
             if self.with_gvf else None
-        return self(feats, gvf)
-
-    def loss(self, feats: torch.Tensor,
-             data_samples: List[BaseDataElement]) -> Dict[str, torch.Tensor]:
-        logits = self._logits(feats, data_samples)
-        losses = {}
-        region = stack_field(data_samples, 'region_label',
-                             feats.device).long().view(-1)
-        # region_label -1: a sample without a temporal region (e.g. a BSP
-        # sample in a multi-task batch, see MultiTaskHead) is ignored.
-        if (region != -1).any():
-            loss = F.cross_entropy(logits['region'], region, ignore_index=-1)
-        else:
-            loss = logits['region'].sum() * 0.
-        losses['loss_region'] = self.alpha_region * loss
-        losses['acc_region'] = masked_accuracy(logits['region'].detach(),
-                                               region)
-        if 'action' in logits:
-            action = stack_field(data_samples, 'action_label',
-                                 feats.device).long().view(-1)
-            if (action != -1).any():
-                loss = F.cross_entropy(
-                    logits['action'], action, ignore_index=-1)
-            else:
-                loss = logits['action'].sum() * 0.
-            losses['loss_action'] = self.alpha_action * loss
-            losses['acc_action'] = masked_accuracy(
-                logits['action'].detach(), action)
-        return losses
-
-    def predict(self, feats: torch.Tensor,
-                data_samples: List[BaseDataElement]) -> List[BaseDataElement]:
-        logits = self._logits(feats, data_samples)
-        for name, value in logits.items():
-            scores = value.softmax(-1)
-            for sample, score in zip(data_samples, scores):
-                sample.set_field(score, f'pred_{name}')
-        return data_samples
+        logits = self(feats, gvf)
+        return {task: logits[task] for task in ('region', 'action')
+                if task in logits}

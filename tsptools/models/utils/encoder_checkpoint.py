@@ -21,7 +21,7 @@ Three layouts are recognised by their keys and turned into the tsptools one
   the official code): ``backbone.*`` and ``head.fc_action.*``.
 
 Files are read with ``torch.load(weights_only=True)``
-(:func:`tsptools.engine.runner.load_checkpoint_file`), which allows the
+(:func:`tsptools.utils.load_checkpoint_file`), which allows the
 ``argparse.Namespace`` of the official checkpoints and nothing that runs
 code.
 """
@@ -107,7 +107,7 @@ def load_encoder_checkpoint(filename: str
                             ) -> Tuple[Dict[str, torch.Tensor], str]:
     """Read ``filename`` safely and return ``(tsptools state_dict,
     layout)``."""
-    from tsptools.engine.runner import load_checkpoint_file
+    from tsptools.utils.safe_checkpoint import load_checkpoint_file
     ckpt = load_checkpoint_file(filename, map_location='cpu')
     return to_tsptools_state_dict(ckpt, filename)
 

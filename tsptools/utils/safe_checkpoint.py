@@ -16,9 +16,15 @@ allow-lists exactly the globals mmengine's checkpoints contain:
   plain attribute container: unpickling it sets attributes and runs no
   code).
 
-:func:`load_checkpoint_file` replaces mmengine's loader of local files: it
-loads with ``weights_only=True`` and turns a refusal into an error naming the
-file and the offending global.
+:func:`load_checkpoint_file` loads a local file with ``weights_only=True``
+and exactly that allow-list (scoped to the call), and turns a refusal into an
+error naming the file and the offending global.
+
+Nothing changes at import. A tool that runs mmengine's Runner calls
+:func:`enable_safe_checkpoint_loading` once, explicitly: it makes
+:func:`load_checkpoint_file` mmengine's loader of local files (``--resume``,
+``load_from``, ``init_cfg=dict(type='Pretrained')``) and adds the allow-list
+to torch's global one, for code that calls ``torch.load`` itself.
 """
 import argparse
 import pickle
@@ -60,11 +66,20 @@ def _numpy_globals():
     return allowed
 
 
+def checkpoint_safe_globals() -> list:
+    """The globals that mmengine and official TSP checkpoints may contain,
+    in the form of ``torch.serialization.add_safe_globals``."""
+    return [HistoryBuffer, (restricted_getattr, 'builtins.getattr'),
+            argparse.Namespace] + _numpy_globals()
+
+
 def allow_mmengine_checkpoints() -> None:
-    """Allow-list the globals of mmengine checkpoints for safe loading."""
+    """Add :func:`checkpoint_safe_globals` to torch's global allow-list
+    (every later ``torch.load(weights_only=True)`` of the process accepts
+    them). Calling it again adds nothing."""
+    listed = torch.serialization.get_safe_globals()
     torch.serialization.add_safe_globals(
-        [HistoryBuffer, (restricted_getattr, 'builtins.getattr'),
-         argparse.Namespace] + _numpy_globals())
+        [g for g in checkpoint_safe_globals() if g not in listed])
 
 
 def load_checkpoint_file(filename: str, map_location=None):
@@ -79,8 +94,9 @@ def load_checkpoint_file(filename: str, map_location=None):
     if not osp.isfile(filename):
         raise FileNotFoundError(f'Checkpoint not found: {filename}')
     try:
-        return torch.load(
-            filename, map_location=map_location, weights_only=True)
+        with torch.serialization.safe_globals(checkpoint_safe_globals()):
+            return torch.load(
+                filename, map_location=map_location, weights_only=True)
     except pickle.UnpicklingError as err:
         raise pickle.UnpicklingError(
             f'Refused to load checkpoint {filename}: it contains objects '
@@ -93,6 +109,15 @@ def _load_from_local(filename, map_location=None):
     return load_checkpoint_file(filename, map_location)
 
 
-allow_mmengine_checkpoints()
-# Replace mmengine's local-file loader (the fallback scheme '').
-CheckpointLoader.register_scheme(prefixes='', force=True)(_load_from_local)
+def enable_safe_checkpoint_loading() -> None:
+    """Make mmengine load local checkpoints through
+    :func:`load_checkpoint_file` and allow-list the globals of mmengine
+    checkpoints for the whole process (:func:`allow_mmengine_checkpoints`).
+
+    Call it once at the start of a tool that runs the Runner (``tools/
+    train.py``, ``tools/test.py`` do); without it, mmengine 0.10 under
+    torch >= 2.6 cannot ``--resume``. Calling it again changes nothing.
+    """
+    allow_mmengine_checkpoints()
+    # Replace mmengine's local-file loader (the fallback scheme '').
+    CheckpointLoader.register_scheme(prefixes='', force=True)(_load_from_local)

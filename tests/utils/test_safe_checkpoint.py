@@ -9,7 +9,8 @@ import torch
 from mmengine.logging import HistoryBuffer, MessageHub
 from mmengine.runner.checkpoint import CheckpointLoader
 
-from tsptools.engine.runner import load_checkpoint_file, restricted_getattr
+from tsptools.utils import (enable_safe_checkpoint_loading, load_checkpoint_file,
+                            restricted_getattr)
 
 
 class Payload:
@@ -22,7 +23,29 @@ class Payload:
         return (os.system, (f'touch {self.marker}', ))
 
 
-def test_message_hub_with_history_buffers_round_trips(tmp_path):
+@pytest.fixture
+def safe_loading():
+    """mmengine's local loader replaced, as the tools do it."""
+    enable_safe_checkpoint_loading()
+
+
+def test_importing_the_package_changes_no_loader():
+    """Checkpoint safety is an explicit call, not an import side effect."""
+    import subprocess
+    import sys
+    code = ('from mmengine.runner.checkpoint import CheckpointLoader as C\n'
+            'before = C._schemes[""]\n'
+            'from tsptools.utils import register_all_modules\n'
+            'register_all_modules()\n'
+            'import tsptools.engine, tsptools.models, tsptools.apis\n'
+            'assert C._schemes[""] is before, C._schemes[""]\n'
+            'from tsptools.utils import enable_safe_checkpoint_loading as e\n'
+            'e(); e()\n'
+            'assert C._schemes[""].__module__ == "tsptools.utils.safe_checkpoint"\n')
+    subprocess.run([sys.executable, '-c', code], check=True)
+
+
+def test_message_hub_with_history_buffers_round_trips(tmp_path, safe_loading):
     hub = MessageHub.get_instance('safe_ckpt_test')
     for value in (1.0, 2.0, 4.0):
         hub.update_scalar('train/loss', value)
@@ -40,7 +63,7 @@ def test_message_hub_with_history_buffers_round_trips(tmp_path):
     assert ckpt['meta']['arr'].tolist() == [0.0, 1.0, 2.0]
 
 
-def test_checkpoint_with_arbitrary_object_is_refused(tmp_path):
+def test_checkpoint_with_arbitrary_object_is_refused(tmp_path, safe_loading):
     marker = tmp_path / 'pwned'
     path = tmp_path / 'evil.pth'
     torch.save(dict(state_dict={}, extra=Payload(marker)), path)

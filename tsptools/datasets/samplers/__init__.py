@@ -1,0 +1,3 @@
+from .balanced_segment_sampler import BalancedSegmentSampler
+
+__all__ = ['BalancedSegmentSampler']
