@@ -70,3 +70,34 @@ def free_port():
     with socket.socket() as sock:
         sock.bind(('127.0.0.1', 0))
         return sock.getsockname()[1]
+
+
+def write_segment_csv(tmp_path, rows, name='gt.csv'):
+    """A TSP segments CSV of ``rows`` (tuples in ``CSV_COLUMNS`` order)."""
+    from tsptools.datasets.tsp_segments import CSV_COLUMNS
+    path = tmp_path / name
+    path.write_text(','.join(CSV_COLUMNS) + '\n' +
+                    ''.join(','.join(map(str, r)) + '\n' for r in rows))
+    return str(path)
+
+
+def segment_row(video, t0, t1, label, duration=10.0):
+    """One CSV row: an action (``label``) or background (``label=None``)
+    segment of a 30 fps video."""
+    region = 'Action' if label else 'No action'
+    return (video, t0, t1, label, duration, f'{video}.mp4', 30.0,
+            int(duration * 30), region)
+
+
+def data_samples(**fields):
+    """Data samples whose field ``key`` holds ``values[i]`` as a tensor."""
+    import torch
+    from mmengine.structures import BaseDataElement
+    n = len(next(iter(fields.values())))
+    out = []
+    for i in range(n):
+        sample = BaseDataElement()
+        for key, values in fields.items():
+            sample.set_field(torch.as_tensor(values[i]), key)
+        out.append(sample)
+    return out

@@ -29,9 +29,9 @@ import pytest
 
 from mmengine.logging import MMLogger
 
-from tsptools.datasets.tsp_segments import CSV_COLUMNS
 from tsptools.datasets.untrimmed_video_dataset import UntrimmedVideoDataset
 from tsptools.registry import DATASETS
+from tests.conftest import segment_row, write_segment_csv
 
 OFFICIAL = Path(
     __file__).parents[2].parent / 'shared' / 'data' / 'tsp_official'
@@ -79,19 +79,6 @@ def _json(tmp_path, database=None, name='ann.json'):
     path = tmp_path / name
     path.write_text(json.dumps(dict(database=database)))
     return str(path)
-
-
-def _csv(tmp_path, rows, name='gt.csv'):
-    path = tmp_path / name
-    path.write_text(','.join(CSV_COLUMNS) + '\n' +
-                    ''.join(','.join(map(str, r)) + '\n' for r in rows))
-    return str(path)
-
-
-def _row(video, t0, t1, label, duration=10.0):
-    region = 'Action' if label else 'No action'
-    return (video, t0, t1, label, duration, f'{video}.mp4', 30.0,
-            int(duration * 30), region)
 
 
 def _dataset(tmp_path, **kwargs):
@@ -225,18 +212,18 @@ def test_region_mapping_paper_convention(tmp_path):
 
 def test_csv_input_and_label_mapping(tmp_path):
     rows = [
-        _row('v1', 1.0, 3.0, 'B'),
-        _row('v1', 2.5, 5.0, 'A'),
-        _row('v1', 5.0, 9.5, ''),
-        _row('v1', 0.0, 0.5, ''),  # shorter than one clip
-        _row('v2', 0.5, 30.0, 'B', 20.0),  # clipped to [0.5, 20]
-        _row('v2', 25.0, 30.0, 'A', 20.0),  # outside the video
+        segment_row('v1', 1.0, 3.0, 'B'),
+        segment_row('v1', 2.5, 5.0, 'A'),
+        segment_row('v1', 5.0, 9.5, ''),
+        segment_row('v1', 0.0, 0.5, ''),  # shorter than one clip
+        segment_row('v2', 0.5, 30.0, 'B', 20.0),  # clipped to [0.5, 20]
+        segment_row('v2', 25.0, 30.0, 'A', 20.0),  # outside the video
     ]
     mapping = tmp_path / 'classes.json'
     mapping.write_text('["B", "A"]')
     ds = _dataset(
         tmp_path,
-        ann_file=_csv(tmp_path, rows),
+        ann_file=write_segment_csv(tmp_path, rows),
         action_label_mapping=str(mapping),
         test_mode=True)
     assert len(ds) == 4 * 5
@@ -248,7 +235,7 @@ def test_csv_input_and_label_mapping(tmp_path):
     assert ds[15]['filename'] == '/data/videos/v2.mp4'
     assert ds[15]['total_frames'] == 600
     # without a mapping: sorted names found in the file
-    ds = _dataset(tmp_path, ann_file=_csv(tmp_path, rows))
+    ds = _dataset(tmp_path, ann_file=write_segment_csv(tmp_path, rows))
     assert ds.metainfo['classes'] == ('A', 'B')
     assert ds[0]['action_label'] == 1
 
@@ -256,8 +243,8 @@ def test_csv_input_and_label_mapping(tmp_path):
 def test_unknown_label_is_an_error(tmp_path):
     mapping = tmp_path / 'classes.json'
     mapping.write_text('["A"]')
-    rows = [_row('v1', 1.0, 3.0, 'A'), _row('v1', 4.0, 9.0, 'Zumba')]
-    csv_file = _csv(tmp_path, rows, 'zumba.csv')
+    rows = [segment_row('v1', 1.0, 3.0, 'A'), segment_row('v1', 4.0, 9.0, 'Zumba')]
+    csv_file = write_segment_csv(tmp_path, rows, 'zumba.csv')
     with pytest.raises(
             ValueError,
             match=r"zumba\.csv \(zumba\.csv, line 3\):"
@@ -314,20 +301,20 @@ def test_segment_is_foreground(tmp_path):
     # balancing them is BalancedSegmentSampler's job
     # (tests/datasets/samplers/test_balanced_segment_sampler.py)
     rows = [
-        _row('v', 0.0, 2.0, 'A'),
-        _row('v', 6.0, 10.0, ''),
-        _row('v', 2.0, 4.0, 'A'),
+        segment_row('v', 0.0, 2.0, 'A'),
+        segment_row('v', 6.0, 10.0, ''),
+        segment_row('v', 2.0, 4.0, 'A'),
     ]
-    ds = _dataset(tmp_path, ann_file=_csv(tmp_path, rows))
+    ds = _dataset(tmp_path, ann_file=write_segment_csv(tmp_path, rows))
     assert ds.segment_is_foreground().tolist() == [True, False, True]
     assert len(ds) == 15  # every segment, no balancing
     with pytest.raises(TypeError, match='balance'):
-        _dataset(tmp_path, ann_file=_csv(tmp_path, rows), balance='over')
+        _dataset(tmp_path, ann_file=write_segment_csv(tmp_path, rows), balance='over')
 
 
 def test_gvf_npz_and_h5(tmp_path):
-    rows = [_row('v1', 1.0, 3.0, 'A'), _row('v2', 0.0, 4.0, '', 4.0)]
-    ann = _csv(tmp_path, rows)
+    rows = [segment_row('v1', 1.0, 3.0, 'A'), segment_row('v2', 0.0, 4.0, '', 4.0)]
+    ann = write_segment_csv(tmp_path, rows)
     feats = dict(v1=np.arange(4, dtype=np.float64), v2=np.ones((1, 4)))
     npz = tmp_path / 'gvf.npz'
     np.savez(npz, **feats)
@@ -351,8 +338,8 @@ def test_gvf_npz_and_h5(tmp_path):
 
 
 def test_gvf_missing_video(tmp_path):
-    rows = [_row('v1', 1.0, 3.0, 'A'), _row('v2', 0.0, 4.0, '', 4.0)]
-    ann = _csv(tmp_path, rows)
+    rows = [segment_row('v1', 1.0, 3.0, 'A'), segment_row('v2', 0.0, 4.0, '', 4.0)]
+    ann = write_segment_csv(tmp_path, rows)
     npz = tmp_path / 'partial.npz'
     np.savez(npz, v1=np.zeros(4))
     with pytest.raises(
@@ -410,7 +397,7 @@ def test_official_csv_loads(name, prefix, segments, groups, log_lines):
 
 
 def test_json_options_ignored_for_csv(tmp_path, log_lines):
-    ann = _csv(tmp_path, [_row('v', 1.0, 3.0, 'A')])
+    ann = write_segment_csv(tmp_path, [segment_row('v', 1.0, 3.0, 'A')])
     ds = _dataset(tmp_path, ann_file=ann, subset='training', fps=25)
     assert len(ds) == 5 and ds[0]['fps'] == 30.0
     assert any('subset, fps only apply to JSON annotations' in line

@@ -13,22 +13,9 @@ from mmengine.registry import init_default_scope
 from mmengine.runner import Runner
 
 from tsptools.datasets.samplers import BalancedSegmentSampler
-from tsptools.datasets.tsp_segments import CSV_COLUMNS
 from tsptools.datasets.untrimmed_video_dataset import UntrimmedVideoDataset
 from tsptools.registry import DATA_SAMPLERS
-
-
-def _csv(tmp_path, rows, name='gt.csv'):
-    path = tmp_path / name
-    path.write_text(','.join(CSV_COLUMNS) + '\n' +
-                    ''.join(','.join(map(str, r)) + '\n' for r in rows))
-    return str(path)
-
-
-def _row(video, t0, t1, label, duration=10.0):
-    region = 'Action' if label else 'No action'
-    return (video, t0, t1, label, duration, f'{video}.mp4', 30.0,
-            int(duration * 30), region)
+from tests.conftest import segment_row, write_segment_csv
 
 
 def _dataset(ann, **kwargs):
@@ -55,10 +42,10 @@ def _counts(dataset, indices):
 
 # 3 action segments [0, 2], [2, 4], [4, 6] and 1 background [6, 10]
 ROWS = [
-    _row('v', 0.0, 2.0, 'A'),
-    _row('v', 2.0, 4.0, 'A'),
-    _row('v', 4.0, 6.0, 'A'),
-    _row('v', 6.0, 10.0, '')
+    segment_row('v', 0.0, 2.0, 'A'),
+    segment_row('v', 2.0, 4.0, 'A'),
+    segment_row('v', 4.0, 6.0, 'A'),
+    segment_row('v', 6.0, 10.0, '')
 ]
 
 
@@ -70,7 +57,7 @@ def test_registered_and_built_by_the_runner(tmp_path):
         dict(batch_size=2, num_workers=0,
              sampler=dict(type='BalancedSegmentSampler', mode='oversample'),
              dataset=dict(type='UntrimmedVideoDataset',
-                          ann_file=_csv(tmp_path, ROWS),
+                          ann_file=write_segment_csv(tmp_path, ROWS),
                           data_prefix=dict(video='/data/videos')),
              collate_fn=dict(type='pseudo_collate')),
         seed=3)
@@ -80,7 +67,7 @@ def test_registered_and_built_by_the_runner(tmp_path):
 
 
 def test_undersample_and_oversample(tmp_path):
-    ds = _dataset(_csv(tmp_path, ROWS))
+    ds = _dataset(write_segment_csv(tmp_path, ROWS))
     assert _counts(ds, range(len(ds))) == (15, 5)  # the dataset: all
     under = _sampler(ds, mode='undersample', seed=0)
     picked = []
@@ -110,12 +97,12 @@ def test_undersample_and_oversample(tmp_path):
 
 
 def test_errors(tmp_path):
-    ds = _dataset(_csv(tmp_path, ROWS))
+    ds = _dataset(write_segment_csv(tmp_path, ROWS))
     with pytest.raises(ValueError, match='mode must be one of'):
         _sampler(ds, mode='yes')
     with pytest.raises(ValueError, match='non-negative'):
         _sampler(ds, seed=-1)
-    only_fg = _dataset(_csv(tmp_path, ROWS[:3], 'fg.csv'))
+    only_fg = _dataset(write_segment_csv(tmp_path, ROWS[:3], 'fg.csv'))
     with pytest.raises(ValueError, match=r'fg\.csv: .*needs both action'):
         _sampler(only_fg, mode='undersample')
     with pytest.raises(TypeError, match='dataset of segments'):
@@ -124,13 +111,13 @@ def test_errors(tmp_path):
 
 # segments 0..6: fg, bg, fg, fg, bg, fg, fg (5 actions, 2 backgrounds)
 MIXED = [
-    _row('v', 0.0, 2.0, 'A'),
-    _row('v', 2.0, 4.0, ''),
-    _row('v', 4.0, 6.0, 'B'),
-    _row('v', 6.0, 8.0, 'A'),
-    _row('v', 8.0, 10.0, ''),
-    _row('w', 0.0, 3.0, 'B'),
-    _row('w', 3.0, 6.0, 'A')
+    segment_row('v', 0.0, 2.0, 'A'),
+    segment_row('v', 2.0, 4.0, ''),
+    segment_row('v', 4.0, 6.0, 'B'),
+    segment_row('v', 6.0, 8.0, 'A'),
+    segment_row('v', 8.0, 10.0, ''),
+    segment_row('w', 0.0, 3.0, 'B'),
+    segment_row('w', 3.0, 6.0, 'A')
 ]
 # (mode, seed, world size, rank, epoch): (segment, clip) of every sample,
 # from UntrimmedVideoDataset(clips_per_segment=2, balance=mode, seed=seed)
@@ -154,7 +141,7 @@ EXPECTED = {
 @pytest.mark.parametrize('key', sorted(EXPECTED))
 def test_same_draws_as_the_former_dataset_option(tmp_path, key):
     mode, seed, world_size, rank, epoch = key
-    ds = _dataset(_csv(tmp_path, MIXED), clips_per_segment=2, seed=seed)
+    ds = _dataset(write_segment_csv(tmp_path, MIXED), clips_per_segment=2, seed=seed)
     sampler = _sampler(ds, rank, world_size, mode=mode, seed=seed)
     sampler.set_epoch(epoch)
     indices = list(sampler)
@@ -163,7 +150,7 @@ def test_same_draws_as_the_former_dataset_option(tmp_path, key):
 
 
 def test_ranks_share_the_draw_and_split_the_epoch(tmp_path):
-    ds = _dataset(_csv(tmp_path, MIXED), clips_per_segment=2)
+    ds = _dataset(write_segment_csv(tmp_path, MIXED), clips_per_segment=2)
     shards = [list(_sampler(ds, r, 2, mode='oversample', seed=5))
               for r in range(2)]
     whole = list(_sampler(ds, mode='oversample', seed=5))
@@ -176,8 +163,8 @@ def test_ranks_share_the_draw_and_split_the_epoch(tmp_path):
 def test_balanced_data_is_the_default_sampler(tmp_path, world_size):
     """Equal groups: every segment is kept, in segment order, so the
     samples are DefaultSampler's, rank by rank."""
-    rows = MIXED[:5] + [_row('w', 0.0, 3.0, '')]  # 3 actions, 3 backgrounds
-    ds = _dataset(_csv(tmp_path, rows), clips_per_segment=3)
+    rows = MIXED[:5] + [segment_row('w', 0.0, 3.0, '')]  # 3 actions, 3 backgrounds
+    ds = _dataset(write_segment_csv(tmp_path, rows), clips_per_segment=3)
     for rank in range(world_size):
         with mock.patch('mmengine.dataset.sampler.get_dist_info',
                         return_value=(rank, world_size)):
@@ -191,7 +178,7 @@ def test_balanced_data_is_the_default_sampler(tmp_path, world_size):
 
 
 def test_indices_are_python_ints(tmp_path):
-    ds = _dataset(_csv(tmp_path, ROWS))
+    ds = _dataset(write_segment_csv(tmp_path, ROWS))
     indices = list(_sampler(ds, seed=0))
     assert all(type(i) is int for i in indices)
     assert torch.utils.data.Sampler in type(_sampler(ds)).__mro__

@@ -5,23 +5,12 @@ import math
 import pytest
 import torch
 import torch.nn.functional as F
-from mmengine.structures import BaseDataElement
 
 from tsptools.models import (BoundaryRegressionHead, BSPHead, MultiTaskHead,
                              TSPHead)
 from tsptools.models.heads.boundary_regression_head import gaussian_heatmap
 from tsptools.utils import register_all_modules
-
-
-def samples(**fields):
-    n = len(next(iter(fields.values())))
-    out = []
-    for i in range(n):
-        s = BaseDataElement()
-        for key, values in fields.items():
-            s.set_field(torch.tensor(values[i]), key)
-        out.append(s)
-    return out
+from tests.conftest import data_samples
 
 
 def test_bsp_head_cross_entropy_ignores_unlabelled_samples():
@@ -31,21 +20,21 @@ def test_bsp_head_cross_entropy_ignores_unlabelled_samples():
         head.fc_boundary.bias.zero_()
     feats = torch.tensor([[2., 0., 0., 0.], [0., 0., 1., 0.],
                           [0., 5., 0., 0.]])
-    out = head.loss(feats, samples(boundary_label=[0, 3, -1]))
+    out = head.loss(feats, data_samples(boundary_label=[0, 3, -1]))
     logsumexp = math.log(math.exp(2) + 3)
     expected = ((logsumexp - 2) + (math.log(math.e + 3) - 0)) / 2
     assert out['loss_boundary'].item() == pytest.approx(expected)
     assert out['acc_boundary'].item() == 0.5
-    preds = head.predict(feats, samples(boundary_label=[0, 3, -1]))
+    preds = head.predict(feats, data_samples(boundary_label=[0, 3, -1]))
     assert preds[2].pred_boundary.argmax().item() == 1
     with pytest.raises(ValueError, match='num_classes'):
         BSPHead(in_channels=4, num_classes=2).loss(
-            feats, samples(boundary_label=[0, 3, 1]))
+            feats, data_samples(boundary_label=[0, 3, 1]))
 
 
 def test_bsp_head_without_labelled_samples_has_zero_gradient():
     head = BSPHead(in_channels=4, num_classes=2)
-    out = head.loss(torch.randn(2, 4), samples(boundary_label=[-1, -1]))
+    out = head.loss(torch.randn(2, 4), data_samples(boundary_label=[-1, -1]))
     out['loss_boundary'].backward()
     assert out['loss_boundary'].item() == 0
     assert head.fc_boundary.weight.grad.abs().sum() == 0
@@ -63,7 +52,7 @@ def test_regression_head_smooth_l1_on_synthesized_samples_only():
     head = BoundaryRegressionHead(in_channels=3, num_frames=8)
     assert head.sigma2 == 4.0  # tau
     feats = torch.randn(3, 3)
-    data = samples(boundary_label=[0, 0, -1], change_point=[3, -1, -1])
+    data = data_samples(boundary_label=[0, 0, -1], change_point=[3, -1, -1])
     out = head.loss(feats, data)
     pred = head(feats)
     target = torch.stack([gaussian_heatmap(torch.tensor([3]), 8, 4.0)[0],
@@ -74,7 +63,7 @@ def test_regression_head_smooth_l1_on_synthesized_samples_only():
     preds = head.predict(feats, data)
     assert preds[0].pred_change_point.shape == (8, )
     with pytest.raises(ValueError, match='outside'):
-        head.loss(feats, samples(boundary_label=[0, 0, 0],
+        head.loss(feats, data_samples(boundary_label=[0, 0, 0],
                                  change_point=[8, 1, 1]))
 
 
@@ -85,7 +74,7 @@ def test_multi_task_head_weights_and_duplicate_keys():
         dict(type='BSPHead', num_classes=4, in_channels=4, loss_weight=2.0),
     ])
     feats = torch.randn(4, 4)
-    data = samples(action_label=[0, 2, -1, -1], boundary_label=[-1, -1, 1, 3])
+    data = data_samples(action_label=[0, 2, -1, -1], boundary_label=[-1, -1, 1, 3])
     out = head.loss(feats, data)
     tac = head.heads[0].loss(feats, data)
     bsp = head.heads[1].loss(feats, data)
@@ -113,7 +102,7 @@ def test_tsp_and_bsp_heads_each_skip_the_other_datasets_samples():
     feats = torch.randn(2, 4, requires_grad=True)
     # sample 0: a TSP background clip; sample 1: a BSP clip (packed with
     # action/region -1 and a zero GVF)
-    data = samples(action_label=[-1, -1], region_label=[1, -1],
+    data = data_samples(action_label=[-1, -1], region_label=[1, -1],
                    gvf=[[1., 2., 3., 4.], [0.] * 4], boundary_label=[-1, 2])
     out = head.loss(feats, data)
     tsp = head.heads[0]
@@ -127,5 +116,5 @@ def test_tsp_and_bsp_heads_each_skip_the_other_datasets_samples():
     assert feats.grad[1].abs().sum() > 0
     # TSPHead alone: all regions -1 gives a zero loss, not NaN
     alone = TSPHead(num_classes=None, in_channels=4, with_gvf=False).loss(
-        feats, samples(region_label=[-1, -1]))
+        feats, data_samples(region_label=[-1, -1]))
     assert alone['loss_region'].item() == 0

@@ -10,25 +10,13 @@ import os.path as osp
 import pytest
 import torch
 import torch.nn.functional as F
-from mmengine.structures import BaseDataElement
 
-from tests.conftest import REPO_ROOT
+from tests.conftest import REPO_ROOT, data_samples
 from tsptools.models import (BSPHead, ClipClsHead, MultiTaskHead, TACHead,
                              TSPHead)
 from tsptools.utils import register_all_modules
 
 N, FEAT, CLASSES = 40, 6, 5
-
-
-def samples(**fields):
-    n = len(next(iter(fields.values())))
-    out = []
-    for i in range(n):
-        s = BaseDataElement()
-        for key, values in fields.items():
-            s.set_field(torch.as_tensor(values[i]), key)
-        out.append(s)
-    return out
 
 
 def fixed_batch(num_classes=CLASSES, n=N, seed=0):
@@ -67,7 +55,7 @@ def test_tac_head_is_masked_cross_entropy(weight):
     head = TACHead(num_classes=CLASSES, in_channels=FEAT,
                    loss_weight=weight)
     feats, labels = fixed_batch()
-    out = head.loss(feats, samples(action_label=labels))
+    out = head.loss(feats, data_samples(action_label=labels))
     logits = head(feats).detach()
     assert list(out) == ['loss_action', 'acc_action']
     assert out['loss_action'].item() == pytest.approx(
@@ -87,7 +75,7 @@ def test_tsp_head_two_tasks_on_a_fixed_batch():
     feats, actions = fixed_batch()
     _, regions = fixed_batch(3, seed=1)
     gvf = torch.randn(N, FEAT, generator=torch.Generator().manual_seed(2))
-    data = samples(action_label=actions, region_label=regions, gvf=gvf)
+    data = data_samples(action_label=actions, region_label=regions, gvf=gvf)
     out = head.loss(feats, data)
     # logged in the order of the TSPHead before the base head
     assert list(out) == ['loss_region', 'acc_region', 'loss_action',
@@ -111,7 +99,7 @@ def test_tsp_head_two_tasks_on_a_fixed_batch():
 def test_bsp_head_on_a_fixed_batch():
     head = BSPHead(in_channels=FEAT, num_classes=4, loss_weight=3.0)
     feats, labels = fixed_batch(4)
-    out = head.loss(feats, samples(boundary_label=labels))
+    out = head.loss(feats, data_samples(boundary_label=labels))
     logits = head(feats).detach()
     assert out['loss_boundary'].item() == pytest.approx(
         3.0 * ce_by_hand(logits, labels), rel=1e-6)
@@ -124,7 +112,7 @@ def test_dropout_is_drawn_once_before_the_classifier():
     head.train()
     feats, labels = fixed_batch()
     torch.manual_seed(3)
-    out = head.loss(feats, samples(action_label=labels))
+    out = head.loss(feats, data_samples(action_label=labels))
     torch.manual_seed(3)
     dropped = F.dropout(feats, 0.5, training=True)
     logits = head.fc_action(dropped).detach()
@@ -140,7 +128,7 @@ def test_loss_from_the_registry():
                       class_weight=weight))
     assert type(head.loss_cls).__name__ == 'CrossEntropyLoss'
     feats, labels = fixed_batch()
-    out = head.loss(feats, samples(action_label=labels))
+    out = head.loss(feats, data_samples(action_label=labels))
     logits = head(feats).detach()
     assert out['loss_action'].item() == pytest.approx(
         2.0 * ce_by_hand(logits, labels, weight), rel=1e-6)
@@ -151,7 +139,7 @@ def test_loss_from_the_registry():
 def test_unlabelled_batch_gives_zero_loss_and_gradient():
     head = TSPHead(num_classes=3, in_channels=4, with_gvf=False)
     feats = torch.randn(3, 4, requires_grad=True)
-    out = head.loss(feats, samples(action_label=[-1] * 3,
+    out = head.loss(feats, data_samples(action_label=[-1] * 3,
                                    region_label=[-1] * 3))
     assert out['loss_action'].item() == 0 and out['acc_action'].item() == 0
     sum(v for k, v in out.items() if 'loss' in k).backward()
@@ -173,7 +161,7 @@ def test_subclass_with_only_add_task():
     feats = torch.randn(5, 4)
     logits = head(feats)
     assert set(logits) == {'speed', 'order'}
-    data = samples(speed_label=[0, 1, 2, -1, 0], order_label=[1, -1, 0, 0, 1])
+    data = data_samples(speed_label=[0, 1, 2, -1, 0], order_label=[1, -1, 0, 0, 1])
     out = head.loss(feats, data)
     assert list(out) == ['loss_speed', 'acc_speed', 'loss_order',
                          'acc_order']
@@ -186,7 +174,7 @@ def test_subclass_with_only_add_task():
     with pytest.raises(ValueError, match="already has a task 'speed'"):
         head.add_task('speed', 4, 3)
     with pytest.raises(KeyError, match='speed_label'):
-        head.loss(feats, samples(order_label=[0] * 5))
+        head.loss(feats, data_samples(order_label=[0] * 5))
 
 
 # Parameter names, in order, of the heads before ClipClsHead (taken from
