@@ -5,7 +5,8 @@
         --out-dir DIR [--format {npy,h5,pkl,csv}] [--resize-to T]
         [--clip-len 16] [--frame-interval 2] [--stride 16] [--short-side 128]
         [--crop-size 112] [--tail {drop,pad}] [--batch-size 8]
-        [--num-workers 1] [--device cpu] [--launcher {none,pytorch,slurm}]
+        [--num-workers 1] [--device cpu] [--channels-last]
+        [--cudnn-benchmark] [--launcher {none,pytorch,slurm}]
 
 CKPT may be left out (or given as ``none``) for a model that loads its own
 weights, e.g. the BSP two-stream encoder (``TwoStreamEncoder``: each stream
@@ -13,13 +14,16 @@ loads the checkpoint set in the config). Any other model needs CKPT;
 ``none`` extracts with its random initialisation (with a warning). Several
 processes: ``bash tools/dist_extract_features.sh CONFIG CKPT NPROC ...``. A
 rerun with the same --out-dir skips finished videos. Exit status 1 if any
-video failed (see manifest.json). Details:
-docs/en/user_guides/feature_extraction.md.
+video failed (see manifest.json). On CUDA the DataLoader pins its batches
+and they are copied without blocking; --channels-last and --cudnn-benchmark
+apply on CUDA only (ignored elsewhere, with a message), so CPU features do
+not depend on them. Details: docs/en/user_guides/feature_extraction.md.
 """
 import argparse
 import os
 import sys
 
+import torch
 from mmengine.config import Config, DictAction
 
 from tsptools.apis import extract_to_dir, file_sha256, init_encoder
@@ -27,7 +31,8 @@ from tsptools.apis.feature_extraction import (add_extract_arguments,
                                               extract_cfg_from_args,
                                               list_videos)
 from tsptools.apis.feature_io import FORMATS
-from tsptools.utils import distributed_run
+from tsptools.utils import (distributed_run, extraction_speedups,
+                            to_channels_last_3d)
 
 
 def parse_args(argv=None):
@@ -60,6 +65,15 @@ def parse_args(argv=None):
         'interpolation), e.g. 100 for BMN / G-TAD on ActivityNet')
     add_extract_arguments(parser)
     parser.add_argument('--device', default='cpu', help='e.g. cpu, cuda')
+    parser.add_argument(
+        '--channels-last', action='store_true',
+        help='CUDA only: 5-D weights and inputs in torch.channels_last_3d '
+        'memory format (faster 3-D convolutions with AMP/TF32 on tensor '
+        'cores); ignored on CPU')
+    parser.add_argument(
+        '--cudnn-benchmark', action='store_true',
+        help='CUDA only: torch.backends.cudnn.benchmark=True (cuDNN times '
+        'its kernels on the first batch of each shape); ignored on CPU')
     parser.add_argument('--no-progress', action='store_true',
                         help='no progress line')
     parser.add_argument(
@@ -138,18 +152,31 @@ def extract(args, device: str) -> int:
                          '(CKPT); "none" extracts with random weights')
     extract_cfg = extract_cfg_from_args(cfg, args, resize_to=args.resize_to)
     videos = list_videos(args.video_list, args.video_dir, args.video_root)
+    speedups, messages = extraction_speedups(
+        device, args.channels_last, args.cudnn_benchmark)
+    for message in messages:
+        print(message, file=sys.stderr)
+    if speedups['cudnn_benchmark']:
+        torch.backends.cudnn.benchmark = True
     model = init_encoder(cfg, args.checkpoint, device=device)
+    if speedups['channels_last']:
+        to_channels_last_3d(model)
     meta = dict(config=os.path.abspath(args.config),
                 **checkpoint_meta(model, args.checkpoint))
     summary = extract_to_dir(
         model, videos, args.out_dir, extract_cfg, fmt=args.format, meta=meta,
-        progress=not args.no_progress, device=device)
+        progress=not args.no_progress, device=device,
+        channels_last=speedups['channels_last'],
+        pin_memory=speedups['pin_memory'])
     from mmengine.dist import get_dist_info
     if get_dist_info()[0] == 0:
         print(f"{summary['num_ok']} ok, {summary['num_short']} shorter than "
               f"one clip, {len(summary['failed'])} failed of "
               f"{summary['num_videos']} videos; manifest: "
               f"{summary['manifest']}")
+        if torch.device(device).type == 'cuda':
+            peak = torch.cuda.max_memory_allocated(device) / 2**20
+            print(f'peak GPU memory: {peak:.0f} MiB')
         if summary['failed']:
             print('failed: ' + ', '.join(summary['failed']), file=sys.stderr)
     return 1 if summary['failed'] else 0

@@ -1,8 +1,12 @@
 """Train a model from a config with mmengine's Runner.
 
-    python tools/train.py CONFIG [--work-dir DIR] [--resume [CKPT]] [--amp]
-        [--auto-scale-lr] [--cfg-options k=v ...] [--launcher {none,pytorch,slurm,mpi}]
+    python tools/train.py CONFIG [--work-dir DIR] [--resume [CKPT]]
+        [--amp] [--amp-dtype {bf16,fp16}] [--auto-scale-lr]
+        [--cfg-options k=v ...] [--launcher {none,pytorch,slurm,mpi}]
         [--seed S] [--deterministic]
+
+--amp is mixed precision on CUDA only (tsptools.utils.amp_optim_wrapper);
+without CUDA it says so and training runs in fp32.
 """
 import argparse
 import os
@@ -11,11 +15,12 @@ import os.path as osp
 from mmengine.config import Config, DictAction
 from mmengine.runner import Runner
 
-from tsptools.utils import (distributed_run, enable_safe_checkpoint_loading,
+from tsptools.utils import (AMP_DTYPES, amp_optim_wrapper, distributed_run,
+                            enable_safe_checkpoint_loading,
                             register_all_modules)
 
 
-def parse_args():
+def parse_args(argv=None):
     parser = argparse.ArgumentParser(description='Train a tsptools model')
     parser.add_argument('config', help='train config file path')
     parser.add_argument('--work-dir', help='folder for logs and checkpoints')
@@ -27,7 +32,14 @@ def parse_args():
         help='resume from CKPT, or from the latest checkpoint of the work '
         'dir when no path is given')
     parser.add_argument(
-        '--amp', action='store_true', help='automatic mixed precision')
+        '--amp', action='store_true',
+        help='automatic mixed precision on CUDA (AmpOptimWrapper); without '
+        'CUDA it is off and training runs in fp32')
+    parser.add_argument(
+        '--amp-dtype', choices=sorted(AMP_DTYPES), default=None,
+        help='autocast dtype of --amp (implies --amp); default: bf16 on '
+        'GPUs with native bf16 (compute capability >= 8.0), else fp16 '
+        '(with dynamic loss scaling)')
     parser.add_argument(
         '--auto-scale-lr',
         action='store_true',
@@ -48,7 +60,7 @@ def parse_args():
         action='store_true',
         help='deterministic algorithms (slower)')
     parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     if 'LOCAL_RANK' not in os.environ:
         os.environ['LOCAL_RANK'] = str(args.local_rank)
     return args
@@ -62,13 +74,11 @@ def merge_args(cfg, args):
     elif cfg.get('work_dir') is None:
         cfg.work_dir = osp.join('./work_dirs',
                                 osp.splitext(osp.basename(args.config))[0])
-    if args.amp:
-        import torch
-        if not torch.cuda.is_available():
-            print('warning: --amp on CPU uses bf16 autocast, which is far '
-                  'slower than fp32 on most CPUs')
-        cfg.optim_wrapper.type = 'AmpOptimWrapper'
-        cfg.optim_wrapper.setdefault('loss_scale', 'dynamic')
+    amp_dtype = getattr(args, 'amp_dtype', None)
+    if args.amp or amp_dtype is not None:
+        cfg.optim_wrapper, message = amp_optim_wrapper(cfg.optim_wrapper,
+                                                       amp_dtype)
+        print(message)
     if args.resume == 'auto':
         cfg.resume = True
         cfg.load_from = None

@@ -175,7 +175,9 @@ def extract_to_dir(model: torch.nn.Module,
                    fmt: str = 'npy',
                    meta: Optional[dict] = None,
                    progress: bool = True,
-                   device=None) -> dict:
+                   device=None,
+                   channels_last: bool = False,
+                   pin_memory: bool = False) -> dict:
     """Extract the features of ``videos`` into ``out_dir``.
 
     Runs on every rank of an initialised ``torch.distributed`` group (each
@@ -191,6 +193,10 @@ def extract_to_dir(model: torch.nn.Module,
         meta: ``config``, ``checkpoint`` and ``checkpoint_sha256`` for the
             manifest (the hash is also part of the settings check).
         progress: progress line on rank 0.
+        device: where the inputs go (default: the model's device).
+        channels_last, pin_memory: as in
+            :func:`~.feature_extraction.iter_video_features` (speed only;
+            not part of the settings that a resumed folder must match).
 
     Returns:
         ``dict(num_videos, num_ok, num_short, failed=[names], manifest)``
@@ -230,7 +236,8 @@ def extract_to_dir(model: torch.nn.Module,
     written = 0
     for result in iter_video_features(
             model, [videos[i] for i in shard], cfg, device,
-            on_clips=bar.add_clips):
+            on_clips=bar.add_clips, channels_last=channels_last,
+            pin_memory=pin_memory):
         record = result.info()
         if result.status == 'failed':
             _log(f'Failed: {result.error}', logging.WARNING)

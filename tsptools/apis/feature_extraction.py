@@ -407,10 +407,10 @@ def _result(videos, i, status, plan=None, features=None, error=None):
     return result
 
 
-def _make_loader(dataset: SequentialClipDataset,
-                 num_workers: int) -> DataLoader:
+def _make_loader(dataset: SequentialClipDataset, num_workers: int,
+                 pin_memory: bool = False) -> DataLoader:
     kwargs = dict(batch_size=None, num_workers=num_workers,
-                  collate_fn=_no_collate)
+                  collate_fn=_no_collate, pin_memory=pin_memory)
     if num_workers > 0:
         kwargs['prefetch_factor'] = 2
     return DataLoader(dataset, **kwargs)
@@ -421,13 +421,20 @@ def _run_loader(model, videos, cfg, indices, num_workers, device,
     """Run one DataLoader over ``indices``; ``state['open']`` holds the
     videos started and not finished."""
     loader = _make_loader(
-        SequentialClipDataset(videos, cfg, indices), num_workers)
+        SequentialClipDataset(videos, cfg, indices), num_workers,
+        state['pin_memory'])
     accs: Dict[int, _Accumulator] = state['open']
     for batch in loader:
         feats = None
         if batch['inputs'] is not None:
             with torch.inference_mode():
-                inputs = _normalise(model, batch['inputs'].to(device))
+                # non_blocking: overlaps with the host only from pinned
+                # memory (pin_memory); a plain copy otherwise
+                inputs = _normalise(
+                    model, batch['inputs'].to(device, non_blocking=True))
+                if state['channels_last'] and inputs.dim() == 5:
+                    inputs = inputs.contiguous(
+                        memory_format=torch.channels_last_3d)
                 feats = model.extract_feat(inputs).float().cpu().numpy()
             state['clips'] += len(feats)
             if state['on_clips'] is not None:
@@ -469,7 +476,9 @@ def iter_video_features(model: torch.nn.Module,
                         videos: Sequence[VideoEntry],
                         cfg: Optional[dict] = None,
                         device: Union[str, torch.device, None] = None,
-                        on_clips: Optional[Callable[[int], None]] = None
+                        on_clips: Optional[Callable[[int], None]] = None,
+                        channels_last: bool = False,
+                        pin_memory: bool = False
                         ) -> Iterator[VideoFeatures]:
     """Clip features of every video, in completion order.
 
@@ -489,6 +498,15 @@ def iter_video_features(model: torch.nn.Module,
         cfg: settings (:func:`~.clip_plan.make_extract_cfg`).
         device: default: the model's device.
         on_clips: called with the number of clips of each model batch.
+        channels_last: give the model its 5-D inputs in
+            ``torch.channels_last_3d`` memory format (after normalisation);
+            the model's weights are converted by the caller
+            (:func:`tsptools.utils.to_channels_last_3d`). Meant for CUDA;
+            the tools ignore it elsewhere
+            (:func:`tsptools.utils.extraction_speedups`).
+        pin_memory: the DataLoader puts the batches in page-locked memory
+            (CUDA only), so the ``non_blocking`` copies to ``device``
+            overlap with the host.
 
     Yields:
         One :class:`VideoFeatures` per video.
@@ -498,7 +516,8 @@ def iter_video_features(model: torch.nn.Module,
         device = next(model.parameters()).device
     videos = list(videos)
     pending = set(range(len(videos)))
-    state = dict(open={}, clips=0, on_clips=on_clips)
+    state = dict(open={}, clips=0, on_clips=on_clips,
+                 channels_last=channels_last, pin_memory=pin_memory)
 
     def run(indices, num_workers):
         for result in _run_loader(model, videos, cfg, indices, num_workers,
