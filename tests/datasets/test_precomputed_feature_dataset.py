@@ -148,3 +148,37 @@ def test_errors_name_the_file(tmp_path):
     os.remove(osp.join(fset['features'], 'training_1.npy'))
     with pytest.raises(FileNotFoundError, match='training_1'):
         _dataset(fset)
+
+
+def test_scale_range_rescales_training_samples_in_time(tmp_path):
+    fset = make_feature_set(str(tmp_path), num_videos=2)
+    plain = _dataset(fset)[0]
+    feats = plain['inputs'].numpy()
+    num = feats.shape[1]
+    ds = _dataset(fset, scale_range=(0.5, 2.0))
+    np.random.seed(0)
+    lengths = set()
+    for _ in range(8):
+        sample = ds[0]
+        data = sample['data_samples']
+        new = sample['inputs'].shape[1]
+        lengths.add(new)
+        assert round(num * 0.5) <= new <= round(num * 2.0)
+        # the same time span, sampled on a grid of `new` steps; first and
+        # last steps kept (linear interpolation with aligned corners)
+        first = plain['data_samples'].time_offset
+        last = first + (num - 1) * plain['data_samples'].time_step
+        assert data.time_offset == pytest.approx(first)
+        assert data.time_offset + (new - 1) * data.time_step == \
+            pytest.approx(last)
+        assert np.allclose(sample['inputs'][:, 0].numpy(), feats[:, 0])
+        assert np.allclose(sample['inputs'][:, -1].numpy(), feats[:, -1])
+        # the ground truth stays in seconds
+        assert np.allclose(data.gt_segments,
+                           plain['data_samples'].gt_segments)
+    assert len(lengths) > 1
+    # evaluation is never rescaled
+    test = _dataset(fset, scale_range=(0.5, 2.0), test_mode=True)[0]
+    assert test['inputs'].shape[1] == num
+    with pytest.raises(ValueError, match='scale_range'):
+        _dataset(fset, scale_range=(2.0, 1.0))

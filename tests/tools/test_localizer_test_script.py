@@ -15,7 +15,7 @@ from tests.models.localizers.test_feature_pyramid_localizer import \
 
 CONFIG = osp.join(
     REPO_ROOT, 'configs', 'localizer',
-    'localizer-fpn1d_r2plus1d-18-w16_tsp-pre_1xb4-40e_synthactions-small.py')
+    'localizer-fpn1d_r2plus1d-18-w16_tsp-pre_1xb4-80e_synthactions-small.py')
 
 
 def tiny_options(fset):

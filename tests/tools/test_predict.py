@@ -21,7 +21,7 @@ extract_cfg = dict(short_side=48, crop_size=48, stride=4, batch_size=8,
                    num_workers=0)
 """
 LOCALIZER = f"""
-_base_ = ['{REPO_ROOT}/configs/localizer/localizer-fpn1d_r2plus1d-18-w16_tsp-pre_1xb4-40e_synthactions-small.py']
+_base_ = ['{REPO_ROOT}/configs/localizer/localizer-fpn1d_r2plus1d-18-w16_tsp-pre_1xb4-80e_synthactions-small.py']
 model = dict(in_channels=32, num_classes=1, input_dropout=0.0)
 """
 ACTION = (4.0, 8.0)  # seconds in which the square moves

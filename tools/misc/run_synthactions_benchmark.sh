@@ -27,7 +27,7 @@ export WORK=${WORK:-work_dirs/synthactions-$PRESET}
 export SEEDS=${SEEDS:-3}
 export NOGVF=${NOGVF:-1}
 export TAC_CKPT=${TAC_CKPT-work_dirs/demo/tac/best.pth}
-export LOC_CFG=${LOC_CFG:-configs/localizer/localizer-fpn1d_r2plus1d-18-w16_tsp-pre_1xb8-40e_synthactions-standard.py}
+export LOC_CFG=${LOC_CFG:-configs/localizer/localizer-fpn1d_r2plus1d-18-w16_tsp-pre_1xb8-80e_synthactions-standard.py}
 export EXTRACT_ARGS=${EXTRACT_ARGS:---stride 32}
 export TARGET_OPTS=${TARGET_OPTS:-train_cfg.max_epochs=4 param_scheduler.1.T_max=3 param_scheduler.1.end=4 train_dataloader.dataset.clips_per_segment=1 val_dataloader.dataset.clips_per_segment=1}
 export PORT=${PORT:-29527}

@@ -246,6 +246,11 @@ class PrecomputedFeatureDataset(BaseDataset):
         resize_to (int, optional): interpolate every video to this length.
         window_size (int, optional): training window length (see above).
         window_min_overlap (float): see above.
+        scale_range (tuple[float, float], optional): training only:
+            rescale each sample in time by a factor drawn log-uniformly from
+            ``(low, high)`` (features and their times linearly
+            interpolated, before the window is cut; the ground truth stays
+            in seconds). None (default): no rescaling.
         clip_grid (dict, optional): ``dict(clip_len, frame_interval, stride,
             fps, target_fps)`` of features stored without times or manifest
             (e.g. the official TSP h5 files: 16, 2, 16, 30 and 15 for
@@ -273,6 +278,7 @@ class PrecomputedFeatureDataset(BaseDataset):
                  resize_to: Optional[int] = None,
                  window_size: Optional[int] = None,
                  window_min_overlap: float = 0.5,
+                 scale_range: Optional[Tuple[float, float]] = None,
                  clip_grid: Optional[dict] = None,
                  out_of_video: str = 'error',
                  filter_empty_gt: bool = True,
@@ -301,6 +307,12 @@ class PrecomputedFeatureDataset(BaseDataset):
         self.resize_to = resize_to
         self.window_size = window_size
         self.window_min_overlap = window_min_overlap
+        if scale_range is not None and not (
+                len(scale_range) == 2 and
+                0 < float(scale_range[0]) <= float(scale_range[1])):
+            raise ValueError('scale_range must be None or (low, high) with '
+                             f'0 < low <= high, got {scale_range!r}')
+        self.scale_range = scale_range
         self.clip_grid = dict(clip_grid) if clip_grid else None
         self.out_of_video = out_of_video
         self.filter_empty_gt = filter_empty_gt
@@ -548,6 +560,12 @@ class PrecomputedFeatureDataset(BaseDataset):
     def prepare_data(self, idx: int) -> dict:
         info = self.get_data_info(idx)
         features, times = self.load_features(info)
+        if self.scale_range is not None and not self.test_mode:
+            lo, hi = self.scale_range
+            scale = float(np.exp(np.random.uniform(np.log(lo), np.log(hi))))
+            num = max(2, int(round(len(features) * scale)))
+            features = linear_resize(features, num).astype(np.float32)
+            times = linear_resize(times, num)
         offset, step = self.time_grid(times, info['duration'])
         segments, labels = info['gt_segments'], info['gt_labels']
         if self.window_size is not None and not self.test_mode:

@@ -11,6 +11,7 @@ from mmengine.structures import BaseDataElement
 
 from tsptools.evaluation.functional import detection_map
 from tsptools.models.localizers import FeaturePyramidLocalizer, soft_nms_1d
+from tsptools.models.localizers.soft_nms import vote_boundaries
 from tsptools.models.localizers.targets import (assign_targets,
                                                 default_regress_ranges,
                                                 make_points)
@@ -241,3 +242,55 @@ def test_soft_nms_hand_built_case():
     assert len(keep) == 2
     keep, new = soft_nms_1d(np.zeros((0, 2)), np.zeros(0))
     assert keep.size == 0 and new.size == 0
+
+
+def test_boundary_voting_hand_built_case():
+    segs = np.array([[0, 10], [1, 11], [0, 12], [20, 30], [2, 10]], float)
+    scores = np.array([0.9, 0.6, 0.3, 0.8, 0.5])
+    labels = np.array([0, 0, 0, 0, 1])
+    keep = np.array([0, 3])
+    voted = vote_boundaries(segs, scores, keep, labels, iou_threshold=0.7)
+    # voters of [0, 10]: itself (tIoU 1), [1, 11] (9/11), [0, 12] (10/12);
+    # [2, 10] is another class and [20, 30] does not overlap
+    w = np.array([0.9 * 1.0, 0.6 * 9 / 11, 0.3 * 10 / 12])
+    expected = (w[:, None] * segs[:3]).sum(0) / w.sum()
+    assert np.allclose(voted[0], expected)
+    assert np.allclose(voted[1], [20, 30])  # alone
+    # class-agnostic: [2, 10] (tIoU 0.8) votes too
+    voted = vote_boundaries(segs, scores, keep[:1], None, iou_threshold=0.7)
+    w = np.append(w, 0.5 * 0.8)
+    expected = (w[:, None] * segs[[0, 1, 2, 4]]).sum(0) / w.sum()
+    assert np.allclose(voted[0], expected)
+
+
+@pytest.mark.parametrize('block_type', ['conv', 'attention'])
+def test_block_types_train_and_predict(block_type, one_thread):
+    torch.manual_seed(0)
+    model = FeaturePyramidLocalizer(
+        in_channels=8, num_classes=3, embed_dims=16, num_levels=3,
+        block_type=block_type, stem_norm=False,
+        attn_cfg=dict(num_heads=2, window_size=5),
+        test_cfg=dict(nms=dict(voting_thresh=0.7)))
+    kinds = {type(m).__name__ for m in model.level_blocks.modules()}
+    expected = 'LocalAttentionBlock' if block_type == 'attention' else \
+        'MaskedConvBlock'
+    assert expected in kinds
+    assert isinstance(model.stem[0].norm, torch.nn.Identity)
+    inputs = [torch.randn(8, 20), torch.randn(8, 13)]
+    samples = [
+        dict(gt_segments=[[1.0, 4.0]], gt_labels=[1], time_offset=0.25,
+             time_step=0.5, duration=10.0),
+        dict(gt_segments=[[0.5, 2.0]], gt_labels=[2], time_offset=0.25,
+             time_step=0.5, duration=6.5)
+    ]
+    losses = model(inputs, samples, mode='loss')
+    sum(losses.values()).backward()
+    assert all(torch.isfinite(v) for v in losses.values())
+    out = model.eval()(inputs, samples, mode='predict')
+    for sample in out:
+        seg = sample['pred_segments']
+        assert seg.shape[1] == 2 and np.all(seg[:, 1] >= seg[:, 0])
+        assert np.all(np.diff(sample['pred_scores']) <= 0)
+    with pytest.raises(ValueError, match='block_type'):
+        FeaturePyramidLocalizer(in_channels=8, num_classes=3,
+                                block_type='lstm')

@@ -8,9 +8,15 @@ from mmengine.model import BaseModel
 
 from tsptools.registry import MODELS
 from .layers import MaskedConvBlock, Scale
+from .local_attention_block import LocalAttentionBlock
 from .losses import diou_loss_1d, sigmoid_focal_loss
-from .soft_nms import NMS_METHODS, soft_nms_1d
+from .soft_nms import NMS_METHODS, soft_nms_1d, vote_boundaries
 from .targets import assign_targets, default_regress_ranges, make_points
+
+#: Pyramid blocks: ``conv`` (:class:`~.layers.MaskedConvBlock`) or
+#: ``attention`` (:class:`~.local_attention_block.LocalAttentionBlock`,
+#: ActionFormer's local self-attention).
+BLOCK_TYPES = ('conv', 'attention')
 
 #: Inference settings of :class:`FeaturePyramidLocalizer` (``test_cfg``).
 DEFAULT_TEST_CFG = dict(
@@ -18,7 +24,8 @@ DEFAULT_TEST_CFG = dict(
     pre_nms_topk=2000,
     min_length=0.05,
     nms=dict(
-        method='gaussian', sigma=0.5, iou_threshold=0.5, min_score=0.001),
+        method='gaussian', sigma=0.5, iou_threshold=0.5, min_score=0.001,
+        voting_thresh=0.0),
     max_per_video=100,
     with_proposals=True,
     max_proposals=100)
@@ -53,8 +60,10 @@ class FeaturePyramidLocalizer(BaseModel):
     regresses its distances to the start and the end of that action
     (ActionFormer's design with convolutions instead of transformers).
 
-    Architecture (``D = embed_dims``, every block is Conv1d -> LayerNorm
-    over channels -> ReLU, padded steps masked):
+    Architecture (``D = embed_dims``, every conv block is Conv1d ->
+    LayerNorm over channels -> ReLU, padded steps masked; with
+    ``block_type='attention'`` the pyramid's residual and downsampling
+    blocks are local self-attention blocks instead):
 
     * input: dropout (``input_dropout``, whole feature values);
     * stem: ``C_in -> D``, then ``num_stem_convs - 1`` residual blocks;
@@ -82,7 +91,10 @@ class FeaturePyramidLocalizer(BaseModel):
     mapped to seconds (``t = time_offset + x * time_step``) and clipped to
     ``[0, duration]``, per-class soft-NMS (``nms``: ``method`` in
     ``gaussian | linear | hard``, ``sigma``, ``iou_threshold``,
-    ``min_score``), at most ``max_per_video`` detections sorted by score.
+    ``min_score``; ``voting_thresh > 0`` then replaces each kept segment by
+    the ``score * tIoU``-weighted mean of the candidates of its class that
+    overlap it by at least that much, as ActionFormer's boundary voting), at
+    most ``max_per_video`` detections sorted by score.
     Class-agnostic proposals use each step's best class score and a
     class-agnostic soft-NMS (``max_proposals``).
 
@@ -112,6 +124,18 @@ class FeaturePyramidLocalizer(BaseModel):
         num_head_convs (int): blocks in each head before its output conv.
         kernel_size (int): odd temporal kernel of every conv.
         input_dropout (float): dropout on the input features (training).
+        stem_norm (bool): LayerNorm in the first stem block (the input
+            embedding). False keeps the magnitude of the embedded features
+            (how much of a clip an action covers).
+        block_type (str): the stem's residual blocks, the downsampling and
+            the level blocks: ``'conv'`` (:class:`~.layers.MaskedConvBlock`)
+            or ``'attention'`` (ActionFormer's local self-attention,
+            :class:`~.local_attention_block.LocalAttentionBlock`). The first
+            stem block (the embedding) and the heads are convolutions in
+            both.
+        attn_cfg (dict, optional): arguments of the attention blocks
+            (``num_heads``, ``window_size``, ``mlp_ratio``, ``attn_drop``,
+            ``proj_drop``, ``path_drop``).
         regress_ranges (list[tuple], optional): per level ``(low, high)`` in
             input steps; default :func:`~.targets.default_regress_ranges`.
         center_sample_radius (float, optional): in strides; None disables
@@ -135,6 +159,9 @@ class FeaturePyramidLocalizer(BaseModel):
                  num_head_convs: int = 2,
                  kernel_size: int = 3,
                  input_dropout: float = 0.0,
+                 stem_norm: bool = True,
+                 block_type: str = 'conv',
+                 attn_cfg: Optional[dict] = None,
                  regress_ranges: Optional[Sequence[Sequence[float]]] = None,
                  center_sample_radius: Optional[float] = 1.5,
                  focal_alpha: float = 0.25,
@@ -168,18 +195,27 @@ class FeaturePyramidLocalizer(BaseModel):
 
         k = kernel_size
         self.input_dropout = nn.Dropout(input_dropout)
+        if block_type not in BLOCK_TYPES:
+            raise ValueError(f'block_type must be one of {BLOCK_TYPES}, got '
+                             f'{block_type!r}')
+        self.block_type = block_type
+
+        def block(stride: int = 1) -> nn.Module:
+            """A residual pyramid block (``stride`` 1) or a downsampling
+            one (``stride`` 2) of ``block_type``."""
+            if block_type == 'attention':
+                return LocalAttentionBlock(
+                    embed_dims, stride=stride, **dict(attn_cfg or {}))
+            return MaskedConvBlock(embed_dims, embed_dims, k, stride=stride,
+                                   residual=stride == 1)
+
         self.stem = nn.ModuleList(
-            [MaskedConvBlock(in_channels, embed_dims, k)] + [
-                MaskedConvBlock(embed_dims, embed_dims, k, residual=True)
-                for _ in range(num_stem_convs - 1)
-            ])
+            [MaskedConvBlock(in_channels, embed_dims, k, norm=stem_norm)] +
+            [block() for _ in range(num_stem_convs - 1)])
         self.downsample = nn.ModuleList(
-            MaskedConvBlock(embed_dims, embed_dims, k, stride=2)
-            for _ in range(num_levels - 1))
+            block(stride=2) for _ in range(num_levels - 1))
         self.level_blocks = nn.ModuleList(
-            nn.ModuleList(
-                MaskedConvBlock(embed_dims, embed_dims, k, residual=True)
-                for _ in range(blocks_per_level))
+            nn.ModuleList(block() for _ in range(blocks_per_level))
             for _ in range(num_levels - 1))
         self.cls_convs = nn.ModuleList(
             MaskedConvBlock(embed_dims, embed_dims, k)
@@ -392,6 +428,12 @@ class FeaturePyramidLocalizer(BaseModel):
         keep &= seg[:, 1] > seg[:, 0]
         return seg, keep
 
+    @staticmethod
+    def _vote(seg, scores, kept, labels, voting_thresh) -> np.ndarray:
+        if voting_thresh > 0:
+            return vote_boundaries(seg, scores, kept, labels, voting_thresh)
+        return seg[kept].reshape(-1, 2)
+
     def decode(self, probs: torch.Tensor, dist: torch.Tensor,
                points: torch.Tensor, sample) -> dict:
         """Detections (and proposals) of one video from its real points:
@@ -415,10 +457,11 @@ class FeaturePyramidLocalizer(BaseModel):
         seg, scores, labels = (seg[keep].cpu().numpy(),
                                flat[cand][keep].cpu().numpy(),
                                labels[keep].cpu().numpy())
+        voting = nms.pop('voting_thresh')
         kept, new_scores = soft_nms_1d(
             seg, scores, labels, max_num=cfg['max_per_video'], **nms)
         out = dict(
-            pred_segments=seg[kept].reshape(-1, 2),
+            pred_segments=self._vote(seg, scores, kept, labels, voting),
             pred_scores=new_scores,
             pred_labels=labels[kept].astype(np.int64))
         if cfg['with_proposals']:
@@ -433,6 +476,7 @@ class FeaturePyramidLocalizer(BaseModel):
             kept, new_scores = soft_nms_1d(
                 seg, scores, None, max_num=cfg['max_proposals'], **nms)
             out.update(
-                proposal_segments=seg[kept].reshape(-1, 2),
+                proposal_segments=self._vote(seg, scores, kept, None,
+                                             voting),
                 proposal_scores=new_scores)
         return out

@@ -38,7 +38,8 @@ class MaskedConvBlock(nn.Module):
                  out_channels: int,
                  kernel_size: int = 3,
                  stride: int = 1,
-                 residual: bool = False) -> None:
+                 residual: bool = False,
+                 norm: bool = True) -> None:
         super().__init__()
         self.conv = nn.Conv1d(
             in_channels,
@@ -46,7 +47,7 @@ class MaskedConvBlock(nn.Module):
             kernel_size,
             stride=stride,
             padding=kernel_size // 2)
-        self.norm = ChannelNorm(out_channels)
+        self.norm = ChannelNorm(out_channels) if norm else nn.Identity()
         self.stride = stride
         self.residual = residual and stride == 1 and \
             in_channels == out_channels

@@ -8,20 +8,12 @@ from typing import Optional, Tuple
 
 import numpy as np
 
+from tsptools.evaluation.functional.tiou import paired_tiou
+
 #: Decay rules: ``gaussian`` ``s * exp(-iou^2 / sigma)``, ``linear``
 #: ``s * (1 - iou)`` where ``iou > iou_threshold``, ``hard`` (classic NMS)
 #: ``0`` where ``iou > iou_threshold``.
 NMS_METHODS = ('gaussian', 'linear', 'hard')
-
-
-def tiou_one_to_many(segment: np.ndarray, segments: np.ndarray) -> np.ndarray:
-    """tIoU of one ``[start, end]`` with each row of an ``N x 2`` array."""
-    inter = np.clip(
-        np.minimum(segment[1], segments[:, 1]) -
-        np.maximum(segment[0], segments[:, 0]), 0, None)
-    union = (segment[1] - segment[0]) + (segments[:, 1] - segments[:, 0]) \
-        - inter
-    return np.where(union > 0, inter / np.maximum(union, 1e-12), 0.0)
 
 
 def soft_nms_1d(segments: np.ndarray,
@@ -75,7 +67,7 @@ def soft_nms_1d(segments: np.ndarray,
         alive = alive[alive != best]
         if not alive.size:
             break
-        iou = tiou_one_to_many(segments[best], segments[alive])
+        iou = paired_tiou(segments[best], segments[alive])
         if method == 'gaussian':
             decay = np.exp(-iou * iou / sigma)
         elif method == 'linear':
@@ -86,3 +78,40 @@ def soft_nms_1d(segments: np.ndarray,
         alive = alive[scores[alive] >= min_score]
     return (np.asarray(keep, dtype=np.int64),
             np.asarray(kept_scores, dtype=np.float64))
+
+
+def vote_boundaries(segments: np.ndarray,
+                    scores: np.ndarray,
+                    keep: np.ndarray,
+                    labels: Optional[np.ndarray] = None,
+                    iou_threshold: float = 0.7) -> np.ndarray:
+    """Boundary voting (as ActionFormer's soft-NMS with ``voting_thresh``):
+    each kept segment is replaced by the average of the candidates of its
+    class that overlap it by at least ``iou_threshold`` tIoU (itself
+    included), weighted by ``score * tIoU``.
+
+    Args:
+        segments: ``N x 2`` candidates (before NMS).
+        scores: ``N`` scores of the candidates (before NMS decay).
+        keep: indices of the kept segments (from :func:`soft_nms_1d`).
+        labels: ``N`` classes, or None (class-agnostic).
+        iou_threshold: least tIoU of a voter.
+
+    Returns:
+        ``len(keep) x 2`` voted segments, in the order of ``keep``.
+    """
+    segments = np.asarray(segments, dtype=np.float64).reshape(-1, 2)
+    scores = np.asarray(scores, dtype=np.float64).reshape(-1)
+    keep = np.asarray(keep, dtype=np.int64).reshape(-1)
+    out = segments[keep].copy()
+    for i, k in enumerate(keep):
+        iou = paired_tiou(segments[k], segments)
+        voters = iou >= iou_threshold
+        if labels is not None:
+            voters &= np.asarray(labels).reshape(-1) == labels[k]
+        voters[k] = True
+        weight = scores[voters] * np.maximum(iou[voters], 1e-12)
+        if weight.sum() > 0:
+            out[i] = (weight[:, None] * segments[voters]).sum(0) / \
+                weight.sum()
+    return out
