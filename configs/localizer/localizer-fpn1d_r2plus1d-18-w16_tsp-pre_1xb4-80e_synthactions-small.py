@@ -21,7 +21,11 @@
 #   divides away how much of a clip an action covers), no input dropout;
 # * training on random windows of 16 steps, time-rescaled by 0.8-1.25
 #   (more distinct contexts from 24 videos), 80 epochs;
-# * boundary voting after soft-NMS (voting_thresh 0.7).
+# * boundary voting after soft-NMS (voting_thresh 0.7);
+# * boundary refinement: a level-0 head regresses each start and end from
+#   the steps next to it (+4.7 avg mAP over 3 paired seeds at noise 0.25:
+#   far regression distances generalise poorly from few videos, local
+#   offsets do).
 _base_ = [
     '../_base_/models/localizer-fpn1d.py',
     '../_base_/datasets/features_synthactions-small.py',
@@ -38,6 +42,7 @@ model = dict(
     stem_norm=False,
     input_dropout=0.0,
     center_sample_radius=None,
+    boundary_refine=True,
     test_cfg=dict(nms=dict(voting_thresh=0.7)))
 
 train_dataloader = dict(

@@ -294,3 +294,41 @@ def test_block_types_train_and_predict(block_type, one_thread):
     with pytest.raises(ValueError, match='block_type'):
         FeaturePyramidLocalizer(in_channels=8, num_classes=3,
                                 block_type='lstm')
+
+
+def test_boundary_refinement_targets_and_decoding(one_thread):
+    torch.manual_seed(0)
+    model = FeaturePyramidLocalizer(in_channels=4, num_classes=2,
+                                    embed_dims=8, num_levels=2,
+                                    boundary_refine=True)
+    sample = dict(gt_segments=[[1.3, 4.6]], gt_labels=[0], time_offset=0.0,
+                  time_step=1.0, duration=8.0)
+    # loss: the four steps around each boundary point at it (clipped)
+    offsets = torch.zeros(1, 2, 8, requires_grad=True)
+    mask = torch.ones(1, 8, dtype=torch.bool)
+    loss = model._boundary_loss(offsets, mask, [sample])
+    targets = np.array([1.3, 0.3, -0.7, -1.5,      # start 1.3: steps 0-3
+                        1.5, 0.6, -0.4, -1.4])     # end 4.6: steps 3-6
+    diff = np.abs(targets)
+    expected = np.where(diff < 0.1, 0.5 * diff**2 / 0.1, diff - 0.05).mean()
+    assert float(loss) == pytest.approx(expected, rel=1e-6)
+    loss.backward()
+    assert offsets.grad[0, 0, :4].abs().min() > 0  # start channel, 0-3
+    assert offsets.grad[0, 0, 4:].abs().max() == 0
+    assert offsets.grad[0, 1, 3:7].abs().min() > 0  # end channel, 3-6
+    # decoding: start/end snap to the nearest step plus its offset
+    points = torch.tensor([[2.0, 0, 1e9, 1.0], [4.0, 0, 1e9, 2.0]])
+    dist = torch.tensor([[0.9, 1.4], [1.2, 0.5]])  # in strides
+    refine = torch.zeros(2, 8)
+    refine[0, 1], refine[0, 0] = 0.25, -0.3   # start offsets at steps 1, 0
+    refine[1, 3], refine[1, 5] = -0.2, 0.4    # end offsets at steps 3, 5
+    seg, keep = model._segments(torch.arange(2), dist, points, 0.5, 2.0,
+                                20.0, refine)
+    # point 0: start 2 - 0.9 = 1.1 -> step 1 + 0.25; end 3.4 -> 3 - 0.2
+    # point 1: start 4 - 2.4 = 1.6 -> step 2 + 0; end 5.0 -> 5 + 0.4
+    expected = np.array([[1.25, 2.8], [2.0, 5.4]]) * 2.0 + 0.5
+    assert np.allclose(seg.numpy(), expected) and keep.all()
+    # the tensor mode returns the offsets last
+    out = model(torch.randn(1, 4, 8), mode='tensor')
+    assert len(out) == 4 and out[3].shape == (1, 2, 8)
+    assert out[3].abs().max() <= 1.5

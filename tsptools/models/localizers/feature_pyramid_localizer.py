@@ -18,6 +18,9 @@ from .targets import assign_targets, default_regress_ranges, make_points
 #: ActionFormer's local self-attention).
 BLOCK_TYPES = ('conv', 'attention')
 
+#: Largest boundary offset (input steps) of ``boundary_refine``.
+BOUNDARY_REACH = 1.5
+
 #: Inference settings of :class:`FeaturePyramidLocalizer` (``test_cfg``).
 DEFAULT_TEST_CFG = dict(
     score_thr=0.001,
@@ -107,12 +110,14 @@ class FeaturePyramidLocalizer(BaseModel):
 
     ``forward(inputs, data_samples, mode)``:
 
-    - ``'loss'``: ``dict(loss_cls, loss_reg)``;
+    - ``'loss'``: ``dict(loss_cls, loss_reg)`` (and ``loss_boundary``
+      with ``boundary_refine``);
     - ``'predict'``: the data samples with ``pred_segments`` (M x 2 s),
       ``pred_scores`` (M, descending), ``pred_labels`` (M) and, with
       ``with_proposals``, ``proposal_segments`` / ``proposal_scores``;
     - ``'tensor'``: ``(cls_logits, distances, masks)``, lists over levels of
-      ``B x num_classes x T_l``, ``B x 2 x T_l`` and ``B x T_l``.
+      ``B x num_classes x T_l``, ``B x 2 x T_l`` and ``B x T_l``, followed
+      with ``boundary_refine`` by the level-0 offsets ``B x 2 x T_0``.
 
     Args:
         in_channels (int): feature channels ``C_in``.
@@ -136,6 +141,14 @@ class FeaturePyramidLocalizer(BaseModel):
         attn_cfg (dict, optional): arguments of the attention blocks
             (``num_heads``, ``window_size``, ``mlp_ratio``, ``attn_drop``,
             ``proj_drop``, ``path_drop``).
+        boundary_refine (bool): a third head on the level-0 regression
+            branch gives every step two offsets in
+            ``[-BOUNDARY_REACH, BOUNDARY_REACH]`` input steps, trained
+            (``loss_boundary``, smooth L1) on the four steps around each
+            ground-truth start / end to point at it; at inference each
+            decoded start (end) is moved to its nearest step plus that
+            step's start (end) offset.
+        loss_boundary_weight (float): weight of ``loss_boundary``.
         regress_ranges (list[tuple], optional): per level ``(low, high)`` in
             input steps; default :func:`~.targets.default_regress_ranges`.
         center_sample_radius (float, optional): in strides; None disables
@@ -162,6 +175,8 @@ class FeaturePyramidLocalizer(BaseModel):
                  stem_norm: bool = True,
                  block_type: str = 'conv',
                  attn_cfg: Optional[dict] = None,
+                 boundary_refine: bool = False,
+                 loss_boundary_weight: float = 1.0,
                  regress_ranges: Optional[Sequence[Sequence[float]]] = None,
                  center_sample_radius: Optional[float] = 1.5,
                  focal_alpha: float = 0.25,
@@ -225,6 +240,9 @@ class FeaturePyramidLocalizer(BaseModel):
             for _ in range(num_head_convs))
         self.cls_out = nn.Conv1d(embed_dims, num_classes, k, padding=k // 2)
         self.reg_out = nn.Conv1d(embed_dims, 2, k, padding=k // 2)
+        self.boundary_out = nn.Conv1d(embed_dims, 2, k, padding=k // 2) \
+            if boundary_refine else None
+        self.loss_boundary_weight = loss_boundary_weight
         self.scales = nn.ModuleList(Scale(1.0) for _ in range(num_levels))
         self.prior_prob = prior_prob
         self._init_output_bias()
@@ -308,10 +326,14 @@ class FeaturePyramidLocalizer(BaseModel):
 
     def forward_heads(self, feats: List[torch.Tensor],
                       masks: List[torch.Tensor]
-                      ) -> Tuple[List[torch.Tensor], List[torch.Tensor]]:
+                      ) -> Tuple[List[torch.Tensor], List[torch.Tensor],
+                                 Optional[torch.Tensor]]:
         """Class logits ``B x num_classes x T_l`` and distances
-        ``B x 2 x T_l`` (in strides) of every level."""
-        cls_logits, distances = [], []
+        ``B x 2 x T_l`` (in strides) of every level, and the boundary
+        offsets ``B x 2 x T_0`` of level 0 (input steps, in
+        ``[-BOUNDARY_REACH, BOUNDARY_REACH]``; None without
+        ``boundary_refine``)."""
+        cls_logits, distances, offsets = [], [], None
         for level, (feat, mask) in enumerate(zip(feats, masks)):
             c, r = feat, feat
             for block in self.cls_convs:
@@ -319,15 +341,18 @@ class FeaturePyramidLocalizer(BaseModel):
             for block in self.reg_convs:
                 r, _ = block(r, mask)
             cls_logits.append(self.cls_out(c))
+            if level == 0 and self.boundary_out is not None:
+                offsets = BOUNDARY_REACH * torch.tanh(self.boundary_out(r))
+                offsets = offsets * mask.to(offsets.dtype)
             dist = F.softplus(self.scales[level](self.reg_out(r)))
             distances.append(dist * mask.to(dist.dtype))
-        return cls_logits, distances
+        return cls_logits, distances, offsets
 
     def _run(self, inputs):
         x, mask = self.pad_inputs(inputs)
         feats, masks = self.forward_features(x, mask)
-        cls_logits, distances = self.forward_heads(feats, masks)
-        return cls_logits, distances, [m[:, 0] for m in masks]
+        cls_logits, distances, offsets = self.forward_heads(feats, masks)
+        return cls_logits, distances, [m[:, 0] for m in masks], offsets
 
     def _flatten(self, cls_logits, distances, masks):
         """Concatenate the levels: ``B x P x C``, ``B x P x 2``, ``B x P``
@@ -348,7 +373,10 @@ class FeaturePyramidLocalizer(BaseModel):
                 data_samples: Optional[list] = None,
                 mode: str = 'tensor'):
         if mode == 'tensor':
-            return self._run(inputs)
+            cls_logits, distances, masks, offsets = self._run(inputs)
+            if offsets is None:
+                return cls_logits, distances, masks
+            return cls_logits, distances, masks, offsets
         if mode == 'loss':
             return self.loss(inputs, data_samples)
         if mode == 'predict':
@@ -368,7 +396,7 @@ class FeaturePyramidLocalizer(BaseModel):
         return float(offset), float(step)
 
     def loss(self, inputs, data_samples) -> Dict[str, torch.Tensor]:
-        cls_logits, distances, masks = self._run(inputs)
+        cls_logits, distances, masks, offsets = self._run(inputs)
         cls, dist, valid, points = self._flatten(cls_logits, distances, masks)
         cls_targets, reg_targets, positives = [], [], []
         for sample in data_samples:
@@ -401,27 +429,70 @@ class FeaturePyramidLocalizer(BaseModel):
                                     reg_targets[positives]).sum() / num_pos
         else:
             loss_reg = dist.sum() * 0
-        return dict(loss_cls=loss_cls,
-                    loss_reg=self.loss_reg_weight * loss_reg)
+        losses = dict(loss_cls=loss_cls,
+                      loss_reg=self.loss_reg_weight * loss_reg)
+        if offsets is not None:
+            losses['loss_boundary'] = self.loss_boundary_weight * \
+                self._boundary_loss(offsets, masks[0], data_samples)
+        return losses
+
+    def _boundary_loss(self, offsets: torch.Tensor, mask: torch.Tensor,
+                       data_samples) -> torch.Tensor:
+        """Smooth-L1 (beta 0.1) of the level-0 boundary offsets: every
+        ground-truth start and end ``x`` (input steps) is the target
+        ``x - p`` of the steps ``p = floor(x) - 1 ... floor(x) + 2`` inside
+        the sequence (channel 0 for starts, 1 for ends), clipped to
+        ``[-BOUNDARY_REACH, BOUNDARY_REACH]``."""
+        preds, targets = [], []
+        for b, sample in enumerate(data_samples):
+            offset, step = self._time_grid(sample)
+            gt = _as_tensor(_get(sample, 'gt_segments', []), torch.float32,
+                            offsets.device, (-1, 2))
+            if not gt.numel():
+                continue
+            x = ((gt - offset) / step).reshape(-1)  # start, end, start, ...
+            side = torch.arange(len(x), device=x.device) % 2
+            steps = torch.floor(x)[:, None] + torch.arange(
+                -1, 3, device=x.device, dtype=x.dtype)[None]
+            inside = (steps >= 0) & (steps < int(mask[b].sum()))
+            rows = side[:, None].expand_as(steps)[inside]
+            cols = steps[inside].long()
+            preds.append(offsets[b, rows, cols])
+            targets.append((x[:, None] - steps)[inside].clamp(
+                -BOUNDARY_REACH, BOUNDARY_REACH))
+        if not preds:
+            return offsets.sum() * 0
+        return F.smooth_l1_loss(torch.cat(preds), torch.cat(targets),
+                                beta=0.1)
 
     @torch.no_grad()
     def predict(self, inputs, data_samples) -> list:
-        cls_logits, distances, masks = self._run(inputs)
+        cls_logits, distances, masks, offsets = self._run(inputs)
         cls, dist, valid, points = self._flatten(cls_logits, distances, masks)
         probs = cls.sigmoid()
         for b, sample in enumerate(data_samples):
+            refine = None
+            if offsets is not None:
+                refine = offsets[b][:, :int(masks[0][b].sum())]
             out = self.decode(probs[b][valid[b]], dist[b][valid[b]],
-                              points[valid[b]], sample)
+                              points[valid[b]], sample, refine)
             for key, value in out.items():
                 _set(sample, key, value)
         return data_samples
 
-    def _segments(self, idx, dist, points, offset, step, duration):
+    def _segments(self, idx, dist, points, offset, step, duration,
+                  refine=None):
         """Segments (seconds) of the points ``idx``; a mask of those kept
         (long enough, still non-empty after clipping)."""
         pos, stride = points[idx, 0], points[idx, 3]
         start = pos - dist[idx, 0] * stride
         end = pos + dist[idx, 1] * stride
+        if refine is not None:  # boundary_refine: local offsets of level 0
+            last = refine.shape[1] - 1
+            ps = start.round().clamp(0, last).long()
+            pe = end.round().clamp(0, last).long()
+            start = ps.to(start.dtype) + refine[0, ps]
+            end = pe.to(end.dtype) + refine[1, pe]
         keep = (end - start) >= self.test_cfg['min_length']
         seg = torch.stack([start, end], dim=1).double() * step + offset
         seg = seg.clamp(min=0.0, max=duration)
@@ -435,7 +506,7 @@ class FeaturePyramidLocalizer(BaseModel):
         return seg[kept].reshape(-1, 2)
 
     def decode(self, probs: torch.Tensor, dist: torch.Tensor,
-               points: torch.Tensor, sample) -> dict:
+               points: torch.Tensor, sample, refine=None) -> dict:
         """Detections (and proposals) of one video from its real points:
         ``probs`` P x C, ``dist`` P x 2 (strides), ``points`` P x 4."""
         cfg = self.test_cfg
@@ -453,7 +524,7 @@ class FeaturePyramidLocalizer(BaseModel):
             cand = cand[flat[cand].topk(cfg['pre_nms_topk']).indices]
         point_idx, labels = cand // num_classes, cand % num_classes
         seg, keep = self._segments(point_idx, dist, points, offset, step,
-                                   duration)
+                                   duration, refine)
         seg, scores, labels = (seg[keep].cpu().numpy(),
                                flat[cand][keep].cpu().numpy(),
                                labels[keep].cpu().numpy())
@@ -470,7 +541,7 @@ class FeaturePyramidLocalizer(BaseModel):
             if cand.numel() > cfg['pre_nms_topk']:
                 cand = cand[best[cand].topk(cfg['pre_nms_topk']).indices]
             seg, keep = self._segments(cand, dist, points, offset, step,
-                                       duration)
+                                       duration, refine)
             seg, scores = seg[keep].cpu().numpy(), best[cand][keep].cpu(
             ).numpy()
             kept, new_scores = soft_nms_1d(
