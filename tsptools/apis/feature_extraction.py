@@ -74,8 +74,9 @@ def init_encoder(config, checkpoint: Optional[str] = None,
     weights are ignored and the head is removed. The official TSP
     checkpoints (the released models) and torchvision VideoResNet
     state_dicts load too, recognised by their keys
-    (:mod:`tsptools.models.utils.encoder_checkpoint`). Checkpoints are
-    loaded with ``weights_only=True`` (:mod:`tsptools.engine.runner`).
+    (:func:`tsptools.models.utils.encoder_checkpoint.load_encoder_weights`,
+    the one encoder loader). Checkpoints are loaded with
+    ``weights_only=True`` (:mod:`tsptools.utils.safe_checkpoint`).
 
     Args:
         config: config path or :class:`mmengine.Config`.
@@ -95,7 +96,7 @@ def init_encoder(config, checkpoint: Optional[str] = None,
     from mmengine.config import Config
 
     from tsptools.models.utils.encoder_checkpoint import (
-        describe_layout, load_encoder_checkpoint, select_weights)
+        describe_layout, load_encoder_weights)
     from tsptools.registry import MODELS
     from mmengine.registry import init_default_scope
 
@@ -121,11 +122,8 @@ def init_encoder(config, checkpoint: Optional[str] = None,
         warnings.warn('No checkpoint: extracting with randomly initialised '
                       'weights')
     else:
-        state, layout = load_encoder_checkpoint(checkpoint)
+        layout = load_encoder_weights(model, checkpoint, skip=('head.', ))
         _log(describe_layout(layout, checkpoint))
-        model.load_state_dict(
-            select_weights(state, model, '', checkpoint, skip=('head.', )),
-            strict=False)
     if hasattr(model, 'head'):
         del model.head
     return model.to(device).eval()

@@ -8,7 +8,7 @@ import torch.nn as nn
 from mmengine.model import BaseModel
 
 from tsptools.registry import MODELS
-from ..utils import load_encoder_checkpoint, select_weights
+from ..utils import load_encoder_weights
 
 
 def encoder_model_cfg(entry: dict) -> dict:
@@ -48,15 +48,12 @@ def build_encoder(entry: dict):
     return encoder, preprocessor
 
 
-def load_encoder_weights(encoder: nn.Module, checkpoint: str) -> None:
-    """Load the weights of ``encoder`` (every one must be there) from a
-    checkpoint of a model with the same encoder, in any layout of
-    :mod:`tsptools.models.utils.encoder_checkpoint`; the other entries
-    (pretext head ...) are ignored. Errors name the file."""
-    state, _ = load_encoder_checkpoint(checkpoint)
-    encoder.load_state_dict(select_weights(state, encoder, '', checkpoint),
-                            strict=True)
-    encoder._is_init = True  # mmengine's init_weights must not reset it
+def _load_frozen(encoder: nn.Module, checkpoint: str) -> None:
+    """Load all of ``encoder``'s weights (the one encoder loader,
+    :func:`~tsptools.models.utils.encoder_checkpoint.load_encoder_weights`)
+    and mark it initialised, so mmengine's ``init_weights`` keeps them."""
+    load_encoder_weights(encoder, checkpoint)
+    encoder._is_init = True
 
 
 class FrozenEncoders(nn.Module):
@@ -80,7 +77,7 @@ class FrozenEncoders(nn.Module):
             checkpoint = entry.get('checkpoint')
             if checkpoint is not None:
                 if osp.isfile(checkpoint):
-                    load_encoder_weights(encoder, checkpoint)
+                    _load_frozen(encoder, checkpoint)
                 else:
                     self.pending[k] = checkpoint
                     warnings.warn(f'{what} {k}: checkpoint {checkpoint} does '
@@ -93,7 +90,7 @@ class FrozenEncoders(nn.Module):
 
     def load_pending(self) -> None:
         for k, checkpoint in sorted(self.pending.items()):
-            load_encoder_weights(self.encoders[k], checkpoint)
+            _load_frozen(self.encoders[k], checkpoint)
         self.pending.clear()
 
     def check_loaded(self) -> None:

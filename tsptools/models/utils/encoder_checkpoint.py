@@ -144,6 +144,28 @@ def select_weights(state: Dict[str, torch.Tensor], module: torch.nn.Module,
     return {k: state[prefix + k] for k in own}
 
 
+def load_encoder_weights(module: torch.nn.Module, checkpoint: str,
+                         skip: Tuple[str, ...] = ()) -> str:
+    """Load every weight of ``module`` (except those whose names start
+    with ``skip``, e.g. a pretext head) from ``checkpoint``, in any layout
+    of this module; the checkpoint's other entries are ignored. The one
+    encoder loader of tsptools: feature extraction
+    (:func:`tsptools.apis.init_encoder`) and the frozen encoders of
+    :class:`~tsptools.models.TwoStreamEncoder` use it.
+
+    Returns:
+        The checkpoint's layout (see :func:`describe_layout`).
+
+    Raises:
+        KeyError / ValueError: as :func:`select_weights` (naming the file).
+    """
+    state, layout = load_encoder_checkpoint(checkpoint)
+    module.load_state_dict(
+        select_weights(state, module, '', checkpoint, skip=skip),
+        strict=not skip)
+    return layout
+
+
 def describe_layout(layout: str, filename: Optional[str] = None) -> str:
     """A short text for logs."""
     text = dict(tsptools='tsptools/mmengine checkpoint',
