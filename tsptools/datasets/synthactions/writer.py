@@ -38,6 +38,8 @@ class VideoWriter:
         pix_fmt: ``'yuv420p'`` (default) or ``'yuv444p'``.
         threads: libx264 threads; 1 keeps one video per core when several
             processes encode at once.
+        options: more libx264 options (strings), e.g. ``dict(g='16')`` for
+            a keyframe every 16 frames; they override the ones above.
 
     Frames are ``H x W x 3`` uint8 RGB arrays. Use as a context manager; the
     file is complete only after :meth:`close`.
@@ -51,7 +53,8 @@ class VideoWriter:
                  crf: int = 18,
                  preset: str = 'ultrafast',
                  pix_fmt: str = 'yuv420p',
-                 threads: int = 1) -> None:
+                 threads: int = 1,
+                 options: Optional[dict] = None) -> None:
         if pix_fmt not in ('yuv420p', 'yuv444p'):
             raise ValueError(f'{path}: pix_fmt must be yuv420p or yuv444p, '
                              f'got {pix_fmt!r}')
@@ -74,6 +77,7 @@ class VideoWriter:
             'crf': str(crf),
             'preset': preset,
             'threads': str(threads),
+            **{str(k): str(v) for k, v in (options or {}).items()},
         }
 
     def write(self, frame: np.ndarray) -> None:
@@ -110,9 +114,11 @@ def write_video(path: str,
                 fps: int = DEFAULT_FPS,
                 crf: int = 18,
                 pix_fmt: str = 'yuv420p',
-                preset: str = 'ultrafast') -> int:
+                preset: str = 'ultrafast',
+                options: Optional[dict] = None) -> int:
     """Write RGB uint8 frames (``T x H x W x 3`` or an iterable of
-    ``H x W x 3``) to an H.264 mp4 at a constant ``fps``.
+    ``H x W x 3``) to an H.264 mp4 at a constant ``fps``; ``options`` are
+    more libx264 options, as in :class:`VideoWriter`.
 
     The file is written under a temporary name and moved into place once
     complete, so ``path`` never holds a partial video.
@@ -128,7 +134,8 @@ def write_video(path: str,
     height, width = first.shape[:2]
     try:
         with VideoWriter(tmp_path, width, height, fps=fps, crf=crf,
-                         pix_fmt=pix_fmt, preset=preset) as writer:
+                         pix_fmt=pix_fmt, preset=preset,
+                         options=options) as writer:
             writer.write(first)
             for frame in frames:
                 writer.write(frame)

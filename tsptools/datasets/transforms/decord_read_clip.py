@@ -2,13 +2,16 @@ import numpy as np
 from mmcv.transforms import BaseTransform
 
 from tsptools.registry import TRANSFORMS
+from .pyav_open import get_frames
 
 
 @TRANSFORMS.register_module()
 class DecordReadClip(BaseTransform):
     """Decode the frames ``frame_inds`` of an opened video.
 
-    Required keys: ``video_reader``, ``frame_inds``, ``filename``.
+    Required keys: ``video_reader`` (a ``decord.VideoReader`` from
+    :class:`DecordOpen`, or the :class:`PyAVReader` of :class:`PyAVOpen`),
+    ``frame_inds``, ``filename``.
 
     Added keys:
         - ``imgs``: list of ``H x W x 3`` uint8 RGB frames.
@@ -22,7 +25,7 @@ class DecordReadClip(BaseTransform):
         reader = results.pop('video_reader')
         frame_inds = np.asarray(results['frame_inds'], dtype=np.int64)
         try:
-            frames = reader.get_batch(frame_inds).asnumpy()
+            frames = get_frames(reader, frame_inds)
         except Exception as err:
             raise RuntimeError(
                 f'Failed to decode frames {frame_inds.min()}..'

@@ -6,6 +6,7 @@ from mmcv.transforms import BaseTransform
 
 from tsptools.registry import SYNTHESIZERS, TRANSFORMS
 from .decord_open import open_video
+from .pyav_open import BACKENDS, PyAVReader, get_frames
 
 
 def _read_frames(reader, filename: str, inds: np.ndarray,
@@ -20,7 +21,7 @@ def _read_frames(reader, filename: str, inds: np.ndarray,
     unique, rows = np.unique(np.asarray(inds, dtype=np.int64),
                              return_inverse=True)
     try:
-        frames = reader.get_batch(unique).asnumpy()
+        frames = get_frames(reader, unique)
     except Exception as err:
         raise RuntimeError(f'Failed to decode frames {unique.min()}..'
                            f'{unique.max()} of {filename}: {err}') from err
@@ -70,19 +71,33 @@ class PastePseudoActions(BaseTransform):
         augment (bool): apply the synthesizer's spatial augmentation.
             Defaults to True.
         num_threads (int): decord threads. Defaults to 1.
+        backend (str): ``'decord'`` (default) or ``'pyav'`` (opt-in,
+            :class:`PyAVReader`: faster random access to the
+            constant-frame-rate videos of ``tools/data/prepare_videos.py``,
+            the same frames).
     """
 
     def __init__(self,
                  synthesizer: Union[dict, object],
                  frame_size: Optional[Sequence[int]] = (128, 171),
                  augment: bool = True,
-                 num_threads: int = 1) -> None:
+                 num_threads: int = 1,
+                 backend: str = 'decord') -> None:
+        if backend not in BACKENDS:
+            raise ValueError(f'backend must be one of {BACKENDS}, got '
+                             f'{backend!r}')
+        self.backend = backend
         self.synthesizer = SYNTHESIZERS.build(synthesizer) if isinstance(
             synthesizer, dict) else synthesizer
         self.frame_size = None if frame_size is None else tuple(
             int(x) for x in frame_size)
         self.augment = augment
         self.num_threads = num_threads
+
+    def _open(self, filename: str):
+        if self.backend == 'pyav':
+            return PyAVReader(filename, self.num_threads)
+        return open_video(filename, self.num_threads)
 
     def transform(self, results: dict) -> dict:
         synth = self.synthesizer
@@ -97,8 +112,8 @@ class PastePseudoActions(BaseTransform):
                 f'{len(bg_files)} background videos, the synthesizer needs '
                 f'{synth.num_backgrounds} (use PseudoActionDataset)')
         bg_files = bg_files[:synth.num_backgrounds]
-        reader = open_video(filename, self.num_threads)
-        bg_readers = [open_video(f, self.num_threads) for f in bg_files]
+        reader = self._open(filename)
+        bg_readers = [self._open(f) for f in bg_files]
         plan = synth.sample_plan(len(reader), [len(r) for r in bg_readers],
                                  rng)
 
@@ -140,4 +155,5 @@ class PastePseudoActions(BaseTransform):
 
     def __repr__(self) -> str:
         return (f'{self.__class__.__name__}(synthesizer={self.synthesizer!r}, '
-                f'frame_size={self.frame_size}, augment={self.augment})')
+                f'frame_size={self.frame_size}, augment={self.augment}, '
+                f'backend={self.backend!r})')

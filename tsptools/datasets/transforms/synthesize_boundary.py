@@ -6,6 +6,7 @@ from mmcv.transforms import BaseTransform
 
 from tsptools.registry import SYNTHESIZERS, TRANSFORMS
 from .decord_open import open_video
+from .pyav_open import BACKENDS, PyAVReader, get_frames
 from .synthesizers import compose
 
 
@@ -72,24 +73,37 @@ class SynthesizeBoundary(BaseTransform):
 
     Args:
         num_threads (int): decoding threads of decord. Defaults to 1.
+        backend (str): ``'decord'`` (default) or ``'pyav'`` (opt-in,
+            :class:`PyAVReader`: faster random access to the
+            constant-frame-rate videos of ``tools/data/prepare_videos.py``,
+            the same frames).
     """
 
-    def __init__(self, num_threads: int = 1) -> None:
+    def __init__(self, num_threads: int = 1, backend: str = 'decord') -> None:
+        if backend not in BACKENDS:
+            raise ValueError(f'backend must be one of {BACKENDS}, got '
+                             f'{backend!r}')
         self.num_threads = num_threads
+        self.backend = backend
 
     def _decode(self, source: dict, length: int,
                 used: np.ndarray) -> Tuple[np.ndarray, np.ndarray, bool]:
         filename = source['filename']
-        reader = open_video(filename, self.num_threads)
+        reader = self._open(filename)
         total = len(reader)
         start = window_start(total, length, source.get('offset', 0.0))
         inds = np.minimum(start + used, total - 1).astype(np.int64)
         try:
-            frames = reader.get_batch(inds).asnumpy()
+            frames = get_frames(reader, inds)
         except Exception as err:
             raise RuntimeError(f'Failed to decode frames {inds.min()}..'
                                f'{inds.max()} of {filename}: {err}') from err
         return frames, inds, total < length
+
+    def _open(self, filename: str):
+        if self.backend == 'pyav':
+            return PyAVReader(filename, self.num_threads)
+        return open_video(filename, self.num_threads)
 
     def transform(self, results: dict) -> dict:
         synth = results.pop('synthesizer')
@@ -136,4 +150,5 @@ class SynthesizeBoundary(BaseTransform):
         return results
 
     def __repr__(self) -> str:
-        return f'{self.__class__.__name__}(num_threads={self.num_threads})'
+        return (f'{self.__class__.__name__}(num_threads={self.num_threads}, '
+                f'backend={self.backend!r})')
