@@ -36,6 +36,8 @@ from typing import Dict, List, Optional
 
 import numpy as np
 
+from tsptools.core.feature_format import FeatureStore, read_manifest
+
 REPO_ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 #: mAP thresholds shown in the table when the config evaluates them
 #: (ActivityNet's headline ones); otherwise every threshold is shown.
@@ -179,18 +181,6 @@ def run_logged(cmd: List[str], log_path: str, env: Optional[dict] = None
     return time.time() - start
 
 
-def features_complete(folder: str) -> bool:
-    """Whether ``folder`` holds a finished extraction without failures."""
-    path = osp.join(folder, 'manifest.json')
-    if not osp.isfile(path):
-        return False
-    with open(path) as f:
-        manifest = json.load(f)
-    return manifest.get('num_failed', 1) == 0 and \
-        manifest.get('num_ok', 0) + manifest.get('num_short', 0) == \
-        manifest.get('num_videos', -1)
-
-
 def extract(encoder: dict, args) -> dict:
     """Features of ``encoder`` (extracted unless given or finished)."""
     if 'features' in encoder:
@@ -201,7 +191,8 @@ def extract(encoder: dict, args) -> dict:
         return dict(features=encoder['features'], extract_s=0.0,
                     extracted=False)
     out = osp.join(args.work_dir, 'features', encoder['name'])
-    if features_complete(out):
+    manifest = read_manifest(out)
+    if manifest is not None and manifest.is_complete():
         print(f"[{encoder['name']}] features exist: {out}", flush=True)
         return dict(features=out, extract_s=0.0, extracted=False)
     if not (args.video_dir or args.video_list):
@@ -228,7 +219,6 @@ def extract(encoder: dict, args) -> dict:
 
 def feature_channels(features: str) -> int:
     """The feature dimension of a features folder or file."""
-    from tsptools.datasets.precomputed_feature_dataset import FeatureStore
     store = FeatureStore(features)
     names = sorted(store.names())
     if not names:

@@ -30,7 +30,7 @@ from tsptools.apis import extract_to_dir, file_sha256, init_encoder
 from tsptools.apis.feature_extraction import (add_extract_arguments,
                                               extract_cfg_from_args,
                                               list_videos)
-from tsptools.apis.feature_io import FORMATS
+from tsptools.core.feature_format import FORMATS
 from tsptools.utils import (distributed_run, extraction_speedups,
                             to_channels_last_3d)
 

@@ -174,7 +174,7 @@ def plot_video(path, name, features, times, duration, detections, top=10):
     line.set(xlim=(0, duration), ylim=(len(best) - 0.5, -0.5),
              xlabel='time (s)', yticks=[])
     fig.tight_layout()
-    from tsptools.apis.feature_io import atomic_write
+    from tsptools.core.feature_format import atomic_write
     atomic_write(path, lambda f: fig.savefig(f, format='png', dpi=110))
     plt.close(fig)
 
@@ -189,7 +189,7 @@ def main(argv=None) -> int:
                                                   list_videos,
                                                   video_clip_plan,
                                                   videos_from_paths)
-    from tsptools.apis.feature_io import atomic_save_json, atomic_write
+    from tsptools.core.feature_format import atomic_save_json, atomic_write
     from tsptools.datasets.transforms.decord_open import open_video
     from tsptools.utils import (enable_safe_checkpoint_loading,
                                 register_all_modules)

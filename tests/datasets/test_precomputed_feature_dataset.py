@@ -182,3 +182,33 @@ def test_scale_range_rescales_training_samples_in_time(tmp_path):
     assert test['inputs'].shape[1] == num
     with pytest.raises(ValueError, match='scale_range'):
         _dataset(fset, scale_range=(2.0, 1.0))
+
+
+def test_manifest_times_of_a_padded_last_clip(tmp_path):
+    """Features stored without clip times, placed by the manifest: a padded
+    last clip (tail='pad') is centred on its real frames, as extraction
+    does (it used to be placed as a complete clip past the video's end)."""
+    fset = make_feature_set(str(tmp_path), num_videos=1, write_times=False)
+    name = 'training_0'
+    feats = np.load(osp.join(fset['features'], f'{name}.npy'))[:4]
+    np.save(osp.join(fset['features'], f'{name}.npy'), feats)
+    manifest_file = osp.join(fset['features'], 'manifest.json')
+    with open(manifest_file) as f:
+        manifest = json.load(f)
+    # 100 frames at 30 fps, 16-frame clips every 16 sampled frames, one
+    # frame in two: clips at source frames 0, 32, 64 and the padded one at
+    # 96, whose real frames 96..99 are centred at frame 98
+    manifest['settings'] = dict(clip_len=16, frame_interval=2, stride=16,
+                                fps=None, tail='pad', resize_to=None)
+    manifest['videos'][name].update(T=4, num_clips=4, num_frames=100)
+    with open(manifest_file, 'w') as f:
+        json.dump(manifest, f)
+    ds = _dataset(fset, test_mode=True)
+    _, times = ds.load_features(ds.get_data_info(0))
+    np.testing.assert_allclose(times, np.array([16, 48, 80, 98]) / 30)
+    # resized to 7 steps (align_corners) when the features were
+    ds = _dataset(fset, test_mode=True, resize_to=7)
+    _, times = ds.load_features(ds.get_data_info(0))
+    np.testing.assert_allclose(
+        times, np.interp(np.linspace(0, 3, 7), np.arange(4),
+                         np.array([16, 48, 80, 98]) / 30))

@@ -168,27 +168,32 @@ def feature_dirs(tmp_path):
     return tmp_path, feats
 
 
-def test_feature_store_formats(feature_dirs):
+def test_load_video_features_stored_then_manifest_times(feature_dirs):
+    """The one FeatureStore (tests/core/test_feature_format.py) behind the
+    analysis: stored clip times, else the manifest's grid, else None."""
     root, feats = feature_dirs
     store = fa.FeatureStore(str(root / 'npy'))
-    assert store.names == ['v_a', 'v_b']
-    values, times = store.get('v_a')
+    assert sorted(store.names()) == ['v_a', 'v_b']
+    values, times = fa.load_video_features(store, 'v_a')
     np.testing.assert_array_equal(values, feats['v_a'])
     np.testing.assert_allclose(times, [0.5, 1.5, 2.5, 3.5])
-    _, times = fa.FeatureStore(str(root / 'bare')).get('v_a')
+    _, times = fa.load_video_features(fa.FeatureStore(str(root / 'bare')),
+                                      'v_a')
     np.testing.assert_allclose(times, (np.arange(4) * 32 + 16) / 30)
     h5 = fa.FeatureStore(str(root / 'features.h5'))
-    values, times = h5.get('v_b')
-    assert h5.names == ['v_a', 'v_b'] and times is None
+    values, times = fa.load_video_features(h5, 'v_b')
+    assert sorted(h5.names()) == ['v_a', 'v_b'] and times is None
     np.testing.assert_array_equal(values, feats['v_b'])
-    _, times = fa.FeatureStore(str(root / 'features.pkl')).get('v_b')
+    _, times = fa.load_video_features(
+        fa.FeatureStore(str(root / 'features.pkl')), 'v_b')
     np.testing.assert_allclose(times, [0, 2, 4])
-    values, times = fa.FeatureStore(str(root / 'csv')).get('v_a')
+    values, times = fa.load_video_features(
+        fa.FeatureStore(str(root / 'csv')), 'v_a')
     np.testing.assert_allclose(values, feats['v_a'])
     assert times is None
     np.save(root / 'npy' / 'clip_times' / 'v_b.npy', np.zeros(5))
     with pytest.raises(ValueError, match='3 features but 5 clip times'):
-        store.get('v_b')
+        fa.load_video_features(store, 'v_b')
     with pytest.raises(FileNotFoundError):
         fa.FeatureStore(str(root / 'nowhere'))
 

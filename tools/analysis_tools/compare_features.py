@@ -5,7 +5,7 @@
 
 ``A`` and ``B``: a tsptools output folder, a folder of per-video ``.npy`` /
 ``.pkl`` / ``.csv`` files, or one ``.h5`` / ``.pkl`` file
-(:func:`tsptools.apis.feature_io.read_feature_arrays`), e.g. your
+(:func:`tsptools.core.feature_format.read_feature_arrays`), e.g. your
 extraction against released features. For every video of both: the number
 of clips of each, and where they are equal the relative L2 error
 ``||A - B|| / ||B||``, the smallest cosine similarity of a clip's two
@@ -21,7 +21,7 @@ import sys
 
 import numpy as np
 
-from tsptools.apis.feature_io import read_feature_arrays
+from tsptools.core.feature_format import read_feature_arrays
 
 
 def parse_args(argv=None):

@@ -356,9 +356,13 @@ def check_links(path: str, links: List[Tuple[int, str]]
 
 def _features(folder: str, videos: Dict[str, dict], separation: float,
               seed: int) -> None:
+    """An ``npy`` output folder of ``tools/extract_features.py``, written
+    with its writers: features, clip times and manifest."""
     import numpy as np
+
+    from tsptools.core.feature_format import (FeatureManifest,
+                                              save_video_output)
     rng = np.random.default_rng(seed)
-    os.makedirs(osp.join(folder, 'clip_times'), exist_ok=True)
     entries = {}
     dim = 32
     common = rng.uniform(0.2, 1.0, dim)
@@ -373,16 +377,16 @@ def _features(folder: str, videos: Dict[str, dict], separation: float,
         action = rng.uniform(0, 1, dim)
         feats = common + separation * fg[:, None] * action + \
             0.1 * rng.random((count, dim))
-        np.save(osp.join(folder, f'{name}.npy'), feats.astype(np.float32))
-        np.save(osp.join(folder, 'clip_times', f'{name}.npy'), times)
+        save_video_output(folder, name, 'npy', feats, times, {})
         entries[name] = dict(status='ok', T=int(count), num_clips=int(count),
                              fps=30.0, num_frames=frames,
                              duration=info['duration'], file=f'{name}.npy')
-    manifest = dict(format='npy', output='.', settings=dict(
-        clip_len=16, frame_interval=2, stride=16, short_side=64, crop_size=56,
-        tail='drop', resize_to=None), videos=entries)
-    with open(osp.join(folder, 'manifest.json'), 'w') as f:
-        json.dump(manifest, f)
+    FeatureManifest(
+        format='npy', output='.', settings=dict(
+            clip_len=16, frame_interval=2, stride=16, short_side=64,
+            crop_size=56, tail='drop', resize_to=None),
+        num_videos=len(entries), num_ok=len(entries), num_short=0,
+        num_failed=0, videos=entries).save(folder)
 
 
 def _scalars(work_dir: str, head: str, epochs: int = 3,

@@ -24,6 +24,8 @@ import os.path as osp
 import sys
 
 from tsptools.core.clip_plan import time_grid
+from tsptools.core.feature_format import (MANIFEST_NAME, FeatureManifest,
+                                          FeatureStore, manifest_path)
 
 TOOLBOXES = ('opentad', 'actionformer', 'bmn')
 
@@ -41,38 +43,24 @@ def parse_args(argv=None):
 
 
 def read_manifest(folder: str) -> dict:
-    path = osp.join(folder, 'manifest.json')
+    path = manifest_path(folder)
     if not osp.isfile(path):
-        raise SystemExit(f'{folder}: no manifest.json (not an output folder '
-                         'of tools/extract_features.py)')
-    with open(path) as f:
-        manifest = json.load(f)
-    manifest.setdefault('time_grid', time_grid(manifest['settings']))
+        raise SystemExit(f'{folder}: no {MANIFEST_NAME} (not an output '
+                         'folder of tools/extract_features.py)')
+    manifest = FeatureManifest.from_file(path).to_dict()
+    if manifest['time_grid'] is None:
+        manifest['time_grid'] = time_grid(manifest['settings'])
     return manifest
 
 
 def feature_dim(folder: str, manifest: dict):
     """Channels of the features, from the first written video (None if
     there is none)."""
-    import numpy as np
-    fmt = manifest['format']
     for name, video in manifest['videos'].items():
         if video.get('status') == 'failed':
             continue
         try:
-            if fmt == 'npy':
-                return int(np.load(osp.join(folder, f'{name}.npy'),
-                                   mmap_mode='r').shape[1])
-            if fmt == 'csv':
-                with open(osp.join(folder, f'{name}.csv')) as f:
-                    return f.readline().count(',') + 1
-            if fmt == 'h5':
-                import h5py
-                with h5py.File(osp.join(folder, 'features.h5'), 'r') as f:
-                    return int(f[name].shape[1])
-            from tsptools.apis.feature_io import read_feature_arrays
-            return int(read_feature_arrays(osp.join(
-                folder, 'features.pkl'))[name].shape[1])
+            return int(FeatureStore(folder, manifest['format']).shape(name)[1])
         except (OSError, KeyError, IndexError, ValueError):
             return None
     return None

@@ -28,21 +28,15 @@ from mmengine.logging import print_log
 from tsptools.version import __version__
 from tsptools.core.clip_plan import (OUTPUT_KEYS, make_extract_cfg,
                                      resize_features, time_grid)
+from tsptools.core.feature_format import (
+    CLIP_TIME_RULE, FORMATS, MERGED_NAMES, PARTS_DIR, PER_VIDEO_FORMATS,
+    TIMES_DIR, WORK_DIR, FeatureManifest, append_record, atomic_save_json,
+    merge_parts, merged_names, merged_path, read_records, remove_stale_tmp,
+    save_video_output, times_path, video_output_path)
 from .feature_extraction import Progress, VideoEntry, iter_video_features
-from .feature_io import (FORMATS, MERGED_NAMES, PARTS_DIR, PER_VIDEO_FORMATS,
-                         TIMES_DIR, WORK_DIR, append_record,
-                         atomic_save_json, merge_parts, merged_names,
-                         merged_path, read_records, remove_stale_tmp,
-                         save_video_output, times_path, video_output_path)
 
 #: Test hook: SIGKILL this process after it has written this many videos.
 KILL_AFTER_ENV = 'TSPTOOLS_EXTRACT_KILL_AFTER'
-
-CLIP_TIME_RULE = ('centre of the source frames a clip covers: (f + '
-                  'min(f + clip_len*q, N)) / 2 / fps seconds, f = first '
-                  'source frame of the clip, q = source frames per sampled '
-                  'frame (fps / target fps, or frame_interval), N = source '
-                  'frames')
 
 
 def _log(msg: str, level=logging.INFO) -> None:
@@ -137,7 +131,7 @@ def _finalize(out_dir: str, videos: Sequence[VideoEntry], cfg: dict,
         entries[name] = entry
     statuses = [r['status'] for r in this_run.values()]
     failed = [n for n, r in this_run.items() if r['status'] == 'failed']
-    manifest = dict(
+    manifest = FeatureManifest(
         tsptools_version=__version__,
         created=time.strftime('%Y-%m-%dT%H:%M:%S%z'),
         config=meta.get('config'),
@@ -154,10 +148,9 @@ def _finalize(out_dir: str, videos: Sequence[VideoEntry], cfg: dict,
         num_short=statuses.count('short'),
         num_failed=len(failed),
         videos=entries)
-    atomic_save_json(osp.join(out_dir, 'manifest.json'), manifest)
-    return dict(num_videos=len(videos), num_ok=manifest['num_ok'],
-                num_short=manifest['num_short'], failed=failed,
-                manifest=osp.join(out_dir, 'manifest.json'))
+    path = manifest.save(out_dir)
+    return dict(num_videos=len(videos), num_ok=manifest.num_ok,
+                num_short=manifest.num_short, failed=failed, manifest=path)
 
 
 def _broadcast(obj, world_size: int):

@@ -168,7 +168,7 @@ def gvf_from_features(features: str, out_file: str, pool: str = 'max',
     Raises:
         KeyError: a name of ``videos`` has no features.
     """
-    from .feature_io import load_features
+    from tsptools.core.feature_format import load_features
     stored = load_features(features)
     names = sorted(stored) if videos is None else sorted(set(videos))
     missing = [name for name in names if name not in stored]

@@ -10,14 +10,16 @@ One ``C``-d float32 vector per video, keyed by the video name:
 The reader also takes ``(1, C)`` entries and looks a video up by its file
 stem (the official GVF files are keyed ``v_xxx`` for ``v_xxx.mp4``).
 ``UntrimmedVideoDataset`` reads the file with :func:`read_gvf`,
-``tsptools.apis.gvf`` writes it with :func:`write_gvf`; see
-``docs/en/user_guides/gvf.md``. This module imports nothing of
-``tsptools.apis`` when it is imported.
+``tsptools.apis.gvf`` writes it with :func:`write_gvf` (atomically, with
+the writers of :mod:`tsptools.core.feature_format`); see
+``docs/en/user_guides/gvf.md``.
 """
 import os.path as osp
 from typing import Dict, Mapping, Optional
 
 import numpy as np
+
+from tsptools.core.feature_format import atomic_write, atomic_write_h5
 
 GVF_EXTENSIONS = ('.h5', '.hdf5', '.npz')
 
@@ -98,8 +100,6 @@ def write_gvf(path: str, gvfs: Dict[str, np.ndarray],
     """Write ``{video: C-vector}`` to ``.h5``/``.hdf5`` (one 1-D float32
     dataset per video at the root, ``attrs`` as file attributes) or
     ``.npz`` (one array per video), atomically."""
-    # imported here: the atomic writers live with the other output files
-    from tsptools.apis.feature_io import atomic_write, atomic_write_h5
     ext = gvf_format(path)
     arrays = {name: np.asarray(v, dtype=np.float32).reshape(-1)
               for name, v in sorted(gvfs.items())}

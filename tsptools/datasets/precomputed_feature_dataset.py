@@ -3,9 +3,7 @@ training and evaluating temporal action localizers (see
 ``docs/en/user_guides/downstream.md``)."""
 import json
 import logging
-import os
 import os.path as osp
-import pickle
 from typing import Dict, List, Optional, Sequence, Tuple, Union
 
 import numpy as np
@@ -14,7 +12,9 @@ from mmengine.dataset import BaseDataset
 from mmengine.logging import print_log
 from mmengine.structures import BaseDataElement
 
-from tsptools.core.clip_plan import grid_clip_times
+from tsptools.core.clip_plan import resize_features
+from tsptools.core.feature_format import (FeatureStore, grid_feature_times,
+                                          spread_times)
 from tsptools.registry import DATASETS
 
 #: What to do with a ground-truth segment that leaves ``[0, duration]``.
@@ -26,176 +26,6 @@ SEGMENT_TOLERANCE = 1e-3
 
 def _log(msg: str, level=logging.INFO) -> None:
     print_log(msg, logger='current', level=level)
-
-
-def linear_resize(array: np.ndarray, length: int) -> np.ndarray:
-    """Rescale ``T x C`` (or ``T``) to ``length`` steps along time by linear
-    interpolation with the first and last steps kept (``align_corners``),
-    the rule of ``tsptools.core.clip_plan.resize_features`` and of the
-    official TSP / G-TAD ActivityNet features."""
-    array = np.asarray(array)
-    vector = array.ndim == 1
-    values = (array[:, None] if vector else array).astype(np.float64)
-    num = values.shape[0]
-    if num == 1 or length == 1:
-        out = np.repeat(values[:1], length, axis=0)
-    else:
-        pos = np.linspace(0.0, num - 1.0, length)
-        left = np.minimum(np.floor(pos).astype(np.int64), num - 2)
-        weight = (pos - left)[:, None]
-        out = (1.0 - weight) * values[left] + weight * values[left + 1]
-    return out[:, 0] if vector else out
-
-
-class FeatureStore:
-    """Read access to the output of ``tools/extract_features.py`` (layouts
-    of :mod:`tsptools.apis.feature_io`) or to foreign feature files.
-
-    ``path`` may be:
-
-    * a folder with ``manifest.json``: its ``format`` decides (``npy``/
-      ``csv``: ``<video>.<ext>`` plus ``clip_times/<video>.npy``; ``h5`` /
-      ``pkl``: the merged ``features.h5`` / ``features.pkl``);
-    * a folder without manifest: ``features.h5``, ``features.pkl`` or
-      ``<video>.npy`` files (clip times used when ``clip_times/`` has them);
-    * an ``.h5``/``.hdf5`` file (one ``T x C`` dataset per video at the
-      root, the official TSP layout; attribute ``clip_times`` optional) or a
-      ``.pkl`` file (``{video: array or dict(features, clip_times)}``).
-
-    Arrays are read when asked for (``pkl`` is loaded whole); an HDF5 file is
-    opened once per process.
-    """
-
-    def __init__(self, path: str) -> None:
-        if not osp.exists(path):
-            raise FileNotFoundError(f'features not found: {path}')
-        self.path = path
-        self.manifest: Optional[dict] = None
-        self.folder = path if osp.isdir(path) else osp.dirname(path)
-        manifest_path = osp.join(self.folder, 'manifest.json')
-        if osp.isfile(manifest_path):
-            with open(manifest_path) as f:
-                self.manifest = json.load(f)
-        if osp.isfile(path):
-            self.file = path
-            self.format = self._format_of_file(path)
-        elif self.manifest is not None and \
-                self.manifest.get('format') in ('h5', 'pkl'):
-            self.format = self.manifest['format']
-            self.file = osp.join(path, self.manifest.get('output') or
-                                 f'features.{self.format}')
-        elif self.manifest is not None:
-            self.format, self.file = self.manifest.get('format', 'npy'), None
-        elif osp.isfile(osp.join(path, 'features.h5')):
-            self.format, self.file = 'h5', osp.join(path, 'features.h5')
-        elif osp.isfile(osp.join(path, 'features.pkl')):
-            self.format, self.file = 'pkl', osp.join(path, 'features.pkl')
-        else:
-            self.format, self.file = 'npy', None
-        if self.format not in ('npy', 'csv', 'h5', 'pkl'):
-            raise ValueError(f'{path}: unknown feature format '
-                             f'{self.format!r}')
-        self._h5 = None
-        self._h5_pid = None
-        self._pkl = None
-        if self.format == 'pkl':
-            with open(self.file, 'rb') as f:
-                self._pkl = pickle.load(f)
-
-    @staticmethod
-    def _format_of_file(path: str) -> str:
-        ext = osp.splitext(path)[1].lower()
-        if ext in ('.h5', '.hdf5'):
-            return 'h5'
-        if ext in ('.pkl', '.pickle'):
-            return 'pkl'
-        raise ValueError(f'{path}: features must be a folder, an .h5 or a '
-                         '.pkl file')
-
-    # -- listing -------------------------------------------------------
-
-    def names(self) -> set:
-        if self.format == 'h5':
-            return set(self._h5file().keys())
-        if self.format == 'pkl':
-            return set(self._pkl)
-        ext = f'.{self.format}'
-        return {
-            name[:-len(ext)]
-            for name in os.listdir(self.path)
-            if name.endswith(ext) and not name.startswith('.')
-        }
-
-    def file_of(self, name: str) -> str:
-        """The file that holds ``name``'s features (for messages)."""
-        if self.file is not None:
-            return f'{self.file}[{name!r}]'
-        return osp.join(self.path, f'{name}.{self.format}')
-
-    def manifest_entry(self, name: str) -> dict:
-        if self.manifest is None:
-            return {}
-        return dict(self.manifest.get('videos', {}).get(name, {}))
-
-    def shape(self, name: str) -> Tuple[int, ...]:
-        """Shape of ``name``'s array, read without loading it (npy, h5)."""
-        if self.format == 'h5':
-            return tuple(self._h5file()[name].shape)
-        if self.format == 'npy':
-            return tuple(
-                np.load(self.file_of(name), mmap_mode='r',
-                        allow_pickle=False).shape)
-        return tuple(self.load(name)[0].shape)
-
-    # -- reading -------------------------------------------------------
-
-    def _h5file(self):
-        import h5py
-        if self._h5 is None or self._h5_pid != os.getpid():
-            self._h5 = h5py.File(self.file, 'r')
-            self._h5_pid = os.getpid()
-        return self._h5
-
-    def load(self, name: str) -> Tuple[np.ndarray, Optional[np.ndarray]]:
-        """``(features T x C float32, clip_times T or None)``."""
-        times = None
-        if self.format == 'h5':
-            dset = self._h5file()[name]
-            features = dset[()]
-            if 'clip_times' in dset.attrs:
-                times = np.asarray(dset.attrs['clip_times'], np.float64)
-        elif self.format == 'pkl':
-            entry = self._pkl[name]
-            if isinstance(entry, dict):
-                features = entry['features']
-                if entry.get('clip_times') is not None:
-                    times = np.asarray(entry['clip_times'], np.float64)
-            else:
-                features = entry
-        else:
-            path = self.file_of(name)
-            if self.format == 'npy':
-                features = np.load(path, allow_pickle=False)
-            else:
-                features = np.loadtxt(path, dtype=np.float32, delimiter=',',
-                                      skiprows=1, ndmin=2)
-            times_file = osp.join(self.path, 'clip_times', f'{name}.npy')
-            if osp.isfile(times_file):
-                times = np.load(times_file, allow_pickle=False)
-        features = np.asarray(features, dtype=np.float32)
-        if times is not None:
-            times = np.asarray(times, dtype=np.float64).reshape(-1)
-            if len(times) != len(features):
-                raise ValueError(
-                    f'{self.file_of(name)}: {len(features)} feature steps '
-                    f'but {len(times)} clip times')
-        return features, times
-
-    def __getstate__(self):
-        state = dict(self.__dict__)
-        state['_h5'] = None
-        state['_h5_pid'] = None
-        return state
 
 
 @DATASETS.register_module()
@@ -215,8 +45,10 @@ class PrecomputedFeatureDataset(BaseDataset):
 
     Feature step times come, in order of preference, from the clip times
     stored with the features, from the extraction manifest (``settings``
-    and each video's ``fps``), from ``clip_grid`` and the video's ``fps``,
-    or else by spreading the ``T`` steps evenly over the video
+    and each video's ``fps``, ``num_frames``, ``num_clips``), from
+    ``clip_grid`` and the video's ``fps`` (both by the extraction's rule,
+    :func:`~tsptools.core.feature_format.grid_feature_times`), or else by
+    spreading the ``T`` steps evenly over the video
     (``(i + 0.5) * duration / T``, with a warning).
 
     Temporal size:
@@ -236,7 +68,8 @@ class PrecomputedFeatureDataset(BaseDataset):
             ``subset``, ``duration``, ``annotations[{segment, label}]``,
             optional ``fps``, ``num_frames``).
         features (str): folder or file of features (see
-            :class:`FeatureStore`); relative to ``data_root`` if given.
+            :class:`~tsptools.core.feature_format.FeatureStore`); relative
+            to ``data_root`` if given.
         class_index (str | dict | list, optional): ``{name: index}`` or a
             list of names (or a JSON file of either, e.g. SynthActions'
             ``class_index.json``). None: the sorted labels of the whole
@@ -485,32 +318,25 @@ class PrecomputedFeatureDataset(BaseDataset):
     # ------------------------------------------------------------------
 
     def _clip_times(self, info: dict, num: int) -> np.ndarray:
-        """Centre time (s) of each stored feature step."""
-        name, fps = info['video_name'], info.get('fps')
-        manifest = self.store.manifest
-        settings = (manifest or {}).get('settings')
-        entry = self.store.manifest_entry(name)
-        grid, source_fps = None, None
-        if settings and entry.get('fps'):
-            grid, source_fps = settings, entry['fps']
-        elif self.clip_grid is not None:
+        """Centre time (s) of each stored feature step of a video whose
+        file holds no clip times."""
+        times = self.store.clip_times(info['video_name'], num)
+        if times is not None:  # the manifest's grid
+            return times
+        source_fps = None
+        if self.clip_grid is not None:
+            source_fps = info.get('fps') or self.clip_grid.get('fps')
+        if source_fps:
             # clip_grid's ``fps`` is the videos' own rate, ``target_fps`` the
             # sampling rate (the manifest's ``fps``)
-            grid = dict(self.clip_grid,
-                        fps=self.clip_grid.get('target_fps'))
-            source_fps = fps or self.clip_grid.get('fps')
-        if grid is not None and source_fps:
-            clips = num
-            if grid.get('resize_to') and entry.get('num_clips'):
-                clips = entry['num_clips']
-            raw = grid_clip_times(grid, float(source_fps), clips)
-            return raw if clips == num else linear_resize(raw, num)
+            grid = dict(self.clip_grid, fps=self.clip_grid.get('target_fps'))
+            return grid_feature_times(grid, float(source_fps), num)
         if not self._warned_uniform:
             _log(f'{self.features}: no clip times, manifest or clip_grid; '
                  'spreading the feature steps evenly over each video',
                  logging.WARNING)
             self._warned_uniform = True
-        return (np.arange(num) + 0.5) * info['duration'] / num
+        return spread_times(num, info['duration'])
 
     def load_features(self, info: dict) -> Tuple[np.ndarray, np.ndarray]:
         """``(features T x C, times T)`` of a video, resized if asked."""
@@ -523,9 +349,8 @@ class PrecomputedFeatureDataset(BaseDataset):
         if times is None:
             times = self._clip_times(info, len(features))
         if self.resize_to is not None and len(features) != self.resize_to:
-            features = linear_resize(features, self.resize_to).astype(
-                np.float32)
-            times = linear_resize(times, self.resize_to)
+            features = resize_features(features, self.resize_to)
+            times = resize_features(times, self.resize_to)
         return features, times
 
     @staticmethod
@@ -564,8 +389,8 @@ class PrecomputedFeatureDataset(BaseDataset):
             lo, hi = self.scale_range
             scale = float(np.exp(np.random.uniform(np.log(lo), np.log(hi))))
             num = max(2, int(round(len(features) * scale)))
-            features = linear_resize(features, num).astype(np.float32)
-            times = linear_resize(times, num)
+            features = resize_features(features, num)
+            times = resize_features(times, num)
         offset, step = self.time_grid(times, info['duration'])
         segments, labels = info['gt_segments'], info['gt_labels']
         if self.window_size is not None and not self.test_mode:

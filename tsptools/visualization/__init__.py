@@ -10,8 +10,9 @@ from .feature_analysis import (FeatureStore, aggregate_fg_bg,
                                cosine_similarity_matrix, fg_bg_similarities,
                                find_annotation, foreground_mask, l2_normalize,
                                load_annotations, load_encoder_features,
-                               manifest_clip_times, parse_named_paths,
-                               regular_times, resolve_times, select_videos,
+                               load_video_features, manifest_clip_times,
+                               parse_named_paths, regular_times,
+                               resolve_times, select_videos,
                                split_boundary_differences, spread_times)
 
 __all__ = [
@@ -19,7 +20,7 @@ __all__ = [
     'boundary_times', 'consecutive_abs_differences',
     'cosine_similarity_matrix', 'fg_bg_similarities', 'find_annotation',
     'foreground_mask', 'l2_normalize', 'load_annotations',
-    'load_encoder_features', 'manifest_clip_times', 'parse_named_paths',
-    'regular_times', 'resolve_times', 'select_videos',
+    'load_encoder_features', 'load_video_features', 'manifest_clip_times',
+    'parse_named_paths', 'regular_times', 'resolve_times', 'select_videos',
     'split_boundary_differences', 'spread_times'
 ]

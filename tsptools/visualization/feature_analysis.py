@@ -5,7 +5,8 @@ matrices of a video's clip features (TSP Fig. 2, PAL Fig. 3), absolute
 differences of consecutive features at ground-truth boundaries and elsewhere
 (BSP Fig. 4), and mean cosine similarities within foreground, within
 background and across (foreground/background separability); plus reading
-feature folders, their clip times and ActivityNet-style annotations.
+features (through :class:`tsptools.core.feature_format.FeatureStore`), their
+clip times and ActivityNet-style annotations.
 
 Conventions (``docs/en/user_guides/analysis.md``):
 
@@ -20,23 +21,22 @@ Conventions (``docs/en/user_guides/analysis.md``):
 """
 import csv
 import json
-import os
 import os.path as osp
-import pickle
 from typing import Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 
-from tsptools.core.clip_plan import grid_clip_times
+from tsptools.core.feature_format import (FeatureStore, grid_feature_times,
+                                          spread_times)
 
 __all__ = [
     'l2_normalize', 'cosine_similarity_matrix', 'foreground_mask',
     'boundary_times', 'boundary_pair_mask', 'consecutive_abs_differences',
     'split_boundary_differences', 'fg_bg_similarities',
     'aggregate_fg_bg', 'manifest_clip_times', 'regular_times',
-    'spread_times', 'resolve_times', 'FeatureStore', 'select_videos',
-    'load_annotations', 'find_annotation', 'parse_named_paths',
-    'load_encoder_features'
+    'spread_times', 'resolve_times', 'FeatureStore', 'load_video_features',
+    'select_videos', 'load_annotations', 'find_annotation',
+    'parse_named_paths', 'load_encoder_features'
 ]
 
 FG_BG_KEYS = ('fg_fg', 'bg_bg', 'fg_bg')
@@ -196,16 +196,12 @@ def manifest_clip_times(entry: dict, settings: dict, num: int) -> np.ndarray:
     """Clip-centre times of a video from ``manifest.json`` (its ``videos``
     entry and ``settings``), following the clip grid of
     ``tools/extract_features.py``
-    (:func:`tsptools.core.clip_plan.grid_clip_times`); rescaled linearly to
-    ``num`` steps when the features were (``resize_to``)."""
-    clips = int(entry.get('num_clips') or num)
+    (:func:`tsptools.core.feature_format.grid_feature_times`); rescaled
+    linearly to ``num`` steps when the features were (``resize_to``)."""
     frames = entry.get('num_frames')
-    times = grid_clip_times(settings, float(entry['fps']), clips,
-                            None if frames is None else int(frames))
-    if clips != num:
-        times = np.interp(np.linspace(0, clips - 1, num), np.arange(clips),
-                          times)
-    return times
+    return grid_feature_times(settings, float(entry['fps']), num,
+                              entry.get('num_clips'),
+                              None if frames is None else int(frames))
 
 
 def regular_times(num: int, stride: float, fps: float,
@@ -219,109 +215,24 @@ def regular_times(num: int, stride: float, fps: float,
     return (np.arange(num) * float(stride) + float(offset)) / float(fps)
 
 
-def spread_times(num: int, duration: float) -> np.ndarray:
-    """``num`` features spread evenly over ``duration`` seconds: the centres
-    ``(k + 0.5) * duration / num``."""
-    return (np.arange(num) + 0.5) * float(duration) / num
-
-
 # ----------------------------------------------------------------------------
 # Reading features and annotations
 # ----------------------------------------------------------------------------
 
 
-class FeatureStore:
-    """Features of one encoder: a folder written by
-    ``tools/extract_features.py`` (any ``--format``), a folder of
-    ``<video>.npy`` files, or a ``features.h5`` / ``features.pkl`` file (the
-    official TSP h5 layout: one ``T x C`` dataset per video).
-
-    ``get(video)`` returns ``(features T x C float32, times)`` where ``times``
-    are the clip times the extraction wrote (``clip_times``), else computed
-    from ``manifest.json``, else None (see :meth:`times`).
-    """
-
-    def __init__(self, path: str) -> None:
-        if not osp.exists(path):
-            raise FileNotFoundError(f'Features not found: {path}')
-        self.path = path
-        self.manifest = {}
-        self.fmt = None
-        self.file = None
-        if osp.isfile(path):
-            self.file, self.fmt = path, osp.splitext(path)[1][1:]
-        else:
-            manifest = osp.join(path, 'manifest.json')
-            if osp.isfile(manifest):
-                with open(manifest) as f:
-                    self.manifest = json.load(f)
-            self.fmt = self.manifest.get('format')
-            if self.fmt in ('h5', 'pkl'):
-                self.file = osp.join(path, f'features.{self.fmt}')
-            elif self.fmt is None:
-                self.fmt = 'npy'
-        if self.fmt not in ('npy', 'csv', 'h5', 'pkl'):
-            raise ValueError(f'{path}: unknown features format {self.fmt!r}')
-        self._pkl = None
-        self.names = self._list()
-
-    def _list(self) -> List[str]:
-        if self.file is None:
-            suffix = f'.{self.fmt}'
-            return sorted(
-                name[:-len(suffix)] for name in os.listdir(self.path)
-                if name.endswith(suffix) and not name.startswith('.'))
-        if self.fmt == 'h5':
-            import h5py
-            with h5py.File(self.file, 'r') as f:
-                return sorted(f.keys())
-        return sorted(self._load_pkl())
-
-    def _load_pkl(self) -> dict:
-        if self._pkl is None:
-            with open(self.file, 'rb') as f:  # trusted files only
-                self._pkl = pickle.load(f)
-        return self._pkl
-
-    def get(self, name: str) -> Tuple[np.ndarray, Optional[np.ndarray]]:
-        times = None
-        if self.file is None:
-            full = osp.join(self.path, f'{name}.{self.fmt}')
-            if self.fmt == 'npy':
-                feats = np.load(full, allow_pickle=False)
-            else:
-                feats = np.loadtxt(full, dtype=np.float32, delimiter=',',
-                                   skiprows=1, ndmin=2)
-            times_file = osp.join(self.path, 'clip_times', f'{name}.npy')
-            if osp.isfile(times_file):
-                times = np.load(times_file, allow_pickle=False)
-        elif self.fmt == 'h5':
-            import h5py
-            with h5py.File(self.file, 'r') as f:
-                feats = f[name][()]
-                if 'clip_times' in f[name].attrs:
-                    times = np.asarray(f[name].attrs['clip_times'])
-        else:
-            entry = self._load_pkl()[name]
-            if isinstance(entry, dict):
-                feats, times = entry['features'], entry.get('clip_times')
-            else:
-                feats = entry
-        feats = np.asarray(feats, dtype=np.float32)
-        if feats.ndim != 2:
-            raise ValueError(f'{self.path}: features of {name} must be T x C, '
-                             f'got shape {feats.shape}')
-        if times is None:
-            entry = self.manifest.get('videos', {}).get(name)
-            if entry and entry.get('fps'):
-                times = manifest_clip_times(
-                    entry, self.manifest.get('settings', {}), len(feats))
-        if times is not None:
-            times = np.asarray(times, dtype=np.float64).reshape(-1)
-            if len(times) != len(feats):
-                raise ValueError(f'{self.path}: {name} has {len(feats)} '
-                                 f'features but {len(times)} clip times')
-        return feats, times
+def load_video_features(store: FeatureStore, name: str
+                        ) -> Tuple[np.ndarray, Optional[np.ndarray]]:
+    """``(features T x C float32, times)`` of video ``name`` in ``store``
+    (a :class:`~tsptools.core.feature_format.FeatureStore`): the clip times
+    the extraction wrote (``clip_times``), else computed from the
+    ``manifest.json`` of the features, else None."""
+    feats, times = store.load(name)
+    if feats.ndim != 2:
+        raise ValueError(f'{store.path}: features of {name} must be T x C, '
+                         f'got shape {feats.shape}')
+    if times is None:
+        times = store.clip_times(name, len(feats))
+    return feats, times
 
 
 def resolve_times(num: int,
@@ -354,14 +265,14 @@ def select_videos(stores: Dict[str, 'FeatureStore'],
     if videos:
         for name in videos:
             for enc, store in stores.items():
-                if name not in store.names:
+                if name not in store.names():
                     raise KeyError(f'video {name!r} is not in the features '
                                    f'of {enc} ({store.path})')
             if annotations is not None and \
                     find_annotation(name, annotations) is None:
                 raise KeyError(f'video {name!r} has no annotation')
         return list(videos)
-    common = set.intersection(*(set(s.names) for s in stores.values()))
+    common = set.intersection(*(s.names() for s in stores.values()))
     if annotations is not None:
         common = {n for n in common
                   if find_annotation(n, annotations) is not None}
@@ -475,7 +386,7 @@ def load_encoder_features(
         duration = ann.get('duration') if ann else None
         data[video] = {}
         for enc, store in stores.items():
-            feats, stored = store.get(video)
+            feats, stored = load_video_features(store, video)
             try:
                 times = resolve_times(len(feats), stored, duration, stride,
                                       fps, offset)
