@@ -79,7 +79,7 @@ def parse_args(argv=None):
 
 def find_videos(args):
     """``(videos, description)``."""
-    from tsptools.apis.feature_extraction import videos_from_paths
+    from tsptools.apis.video_list import videos_from_paths
     pattern = osp.join(args.data_root, 'untrimmed', 'videos', '*.mp4')
     paths = sorted(glob.glob(pattern))
     if paths:
@@ -131,12 +131,12 @@ def cpu_seconds():
 def time_backbone(model, clips, batch_size):
     """``(clips/s, CPU seconds per clip)`` of normalisation + extract_feat
     on clips already in memory."""
-    from tsptools.apis.feature_extraction import _normalise
+    from tsptools.apis.encoder import normalise_inputs
     cpu, start = cpu_seconds(), time.perf_counter()
     with torch.inference_mode():
         for i in range(0, len(clips), batch_size):
             batch = torch.stack(clips[i:i + batch_size])
-            model.extract_feat(_normalise(model, batch))
+            model.extract_feat(normalise_inputs(model, batch))
     wall = time.perf_counter() - start
     return len(clips) / wall, (cpu_seconds() - cpu) / len(clips)
 

@@ -27,9 +27,8 @@ import torch
 from mmengine.config import Config, DictAction
 
 from tsptools.apis import extract_to_dir, file_sha256, init_encoder
-from tsptools.apis.feature_extraction import (add_extract_arguments,
-                                              extract_cfg_from_args,
-                                              list_videos)
+from tsptools.apis.cli import add_extract_arguments, extract_cfg_from_args
+from tsptools.apis.video_list import list_videos
 from tsptools.core.feature_format import FORMATS
 from tsptools.utils import (distributed_run, extraction_speedups,
                             to_channels_last_3d)

@@ -26,10 +26,9 @@ from mmengine.config import Config, DictAction
 
 from tsptools.apis import (file_sha256, gvf_from_features, init_encoder,
                            precompute_gvf)
-from tsptools.apis.feature_extraction import (add_extract_arguments,
-                                              extract_cfg_from_args,
-                                              list_videos)
+from tsptools.apis.cli import add_extract_arguments, extract_cfg_from_args
 from tsptools.apis.gvf import GVF_EXTENSIONS, POOL_MODES, videos_of_config
+from tsptools.apis.video_list import list_videos
 
 
 def parse_args(argv=None):

@@ -60,7 +60,7 @@ def parse_args(argv=None):
     parser.add_argument('--class-names', help='JSON list or {name: index}')
     parser.add_argument('--device', default='cpu')
     parser.add_argument('--no-progress', action='store_true')
-    from tsptools.apis.feature_extraction import add_extract_arguments
+    from tsptools.apis.cli import add_extract_arguments
     add_extract_arguments(parser)  # as tools/extract_features.py
     return parser.parse_args(argv)
 
@@ -184,14 +184,12 @@ def main(argv=None) -> int:
     from mmengine.config import Config
 
     from tsptools.apis import init_encoder, iter_video_features
-    from tsptools.apis.feature_extraction import (Progress,
-                                                  extract_cfg_from_args,
-                                                  list_videos,
-                                                  video_clip_plan,
-                                                  videos_from_paths)
+    from tsptools.apis.cli import extract_cfg_from_args
+    from tsptools.apis.video_clips import video_clip_plan
+    from tsptools.apis.video_list import list_videos, videos_from_paths
     from tsptools.core.feature_format import atomic_save_json, atomic_write
     from tsptools.datasets.transforms.decord_open import open_video
-    from tsptools.utils import (enable_safe_checkpoint_loading,
+    from tsptools.utils import (Progress, enable_safe_checkpoint_loading,
                                 register_all_modules)
     enable_safe_checkpoint_loading()  # the localizer's mmengine checkpoint
     register_all_modules()

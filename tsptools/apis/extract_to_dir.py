@@ -33,7 +33,9 @@ from tsptools.core.feature_format import (
     TIMES_DIR, WORK_DIR, FeatureManifest, append_record, atomic_save_json,
     merge_parts, merged_names, merged_path, read_records, remove_stale_tmp,
     save_video_output, times_path, video_output_path)
-from .feature_extraction import Progress, VideoEntry, iter_video_features
+from tsptools.utils.progress import Progress
+from .feature_extraction import iter_video_features
+from .video_list import VideoEntry
 
 #: Test hook: SIGKILL this process after it has written this many videos.
 KILL_AFTER_ENV = 'TSPTOOLS_EXTRACT_KILL_AFTER'

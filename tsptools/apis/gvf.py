@@ -16,8 +16,9 @@ from mmengine.logging import print_log
 
 from tsptools.datasets.dataset_wrappers import leaf_datasets
 from tsptools.datasets.gvf_file import GVF_EXTENSIONS, read_gvf, write_gvf
-from .feature_extraction import (Progress, VideoEntry, iter_video_features,
-                                 videos_from_paths)
+from tsptools.utils.progress import Progress
+from .feature_extraction import iter_video_features
+from .video_list import VideoEntry, videos_from_paths
 
 POOL_MODES = ('max', 'avg')
 

@@ -1,5 +1,6 @@
 from .cuda_options import (AMP_DTYPES, amp_optim_wrapper, default_amp_dtype,
                            extraction_speedups, to_channels_last_3d)
+from .progress import Progress
 from .safe_checkpoint import (allow_mmengine_checkpoints,
                               checkpoint_safe_globals,
                               enable_safe_checkpoint_loading,
@@ -12,6 +13,7 @@ __all__ = [
     'extraction_speedups', 'to_channels_last_3d',
     'allow_mmengine_checkpoints', 'checkpoint_safe_globals',
     'distributed_run', 'enable_safe_checkpoint_loading',
-    'init_dist_without_cuda', 'load_checkpoint_file', 'register_all_modules',
+    'init_dist_without_cuda', 'load_checkpoint_file', 'Progress',
+    'register_all_modules',
     'restricted_getattr', 'shutdown_distributed'
 ]
