@@ -9,6 +9,10 @@ it.
   time-based resampling at a target fps, the official TSP rule), the clip
   grid of extraction and the time rescaling of features
   (:func:`~.clip_plan.resize_features`);
+* :mod:`.annotations`: the one reader of ActivityNet-style JSON and TSP CSV
+  annotations (:class:`~.annotations.VideoAnnotation` records, strictness as
+  parameters, :class:`~.annotations.AnnotationError` naming file, video and
+  annotation);
 * :mod:`.clip_preprocess`: the spatial preprocessing of clips (the official
   float bilinear resize and centre-crop offsets);
 * :mod:`.feature_format`: the extracted-features format: layouts, the

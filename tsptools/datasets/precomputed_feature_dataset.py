@@ -12,6 +12,7 @@ from mmengine.dataset import BaseDataset
 from mmengine.logging import print_log
 from mmengine.structures import BaseDataElement
 
+from tsptools.core.annotations import database_of, load_json, parse_video
 from tsptools.core.clip_plan import resize_features
 from tsptools.core.feature_format import (FeatureStore, grid_feature_times,
                                           spread_times)
@@ -194,12 +195,7 @@ class PrecomputedFeatureDataset(BaseDataset):
         ann_file = self.ann_file
         if not osp.isfile(ann_file):
             raise FileNotFoundError(f'annotation file not found: {ann_file}')
-        with open(ann_file) as f:
-            database = json.load(f)
-        if not isinstance(database, dict) or \
-                not isinstance(database.get('database'), dict):
-            raise ValueError(f'{ann_file}: missing top-level "database"')
-        database = database['database']
+        database = database_of(load_json(ann_file), ann_file)
         classes = self._load_classes(database)
         names_by_index = sorted(classes, key=classes.get)
         self._metainfo['classes'] = tuple(names_by_index)
@@ -208,7 +204,7 @@ class PrecomputedFeatureDataset(BaseDataset):
         available = self.store.names()
         data_list, missing = [], []
         for video, entry in database.items():
-            if self.subset is not None and \
+            if self.subset is not None and isinstance(entry, dict) and \
                     entry.get('subset') not in self.subset:
                 continue
             info = self._parse_video(video, entry, classes)
@@ -234,50 +230,28 @@ class PrecomputedFeatureDataset(BaseDataset):
 
     def _parse_video(self, video: str, entry: dict,
                      classes: Dict[str, int]) -> Optional[dict]:
-        where = f'{self.ann_file}: video {video!r}'
-        if not isinstance(entry, dict) or 'duration' not in entry:
-            raise ValueError(f'{where}: missing "duration"')
-        duration = float(entry['duration'])
-        if not duration > 0:
-            raise ValueError(f'{where}: duration must be positive, got '
-                             f'{duration}')
-        segments, labels = [], []
-        for k, ann in enumerate(entry.get('annotations', [])):
-            seg = ann.get('segment') if isinstance(ann, dict) else None
-            if seg is None or len(seg) != 2:
-                raise ValueError(f'{where}: annotation {k} has no '
-                                 f'[start, end] "segment"')
-            start, end = float(seg[0]), float(seg[1])
-            if not end > start:
-                raise ValueError(f'{where}: annotation {k}: segment '
-                                 f'[{start}, {end}] ends before it starts')
-            if start < -SEGMENT_TOLERANCE or \
-                    end > duration + SEGMENT_TOLERANCE:
-                if self.out_of_video == 'error':
-                    raise ValueError(
-                        f'{where}: annotation {k}: segment [{start}, {end}] '
-                        f'is outside the video [0, {duration}] (use '
-                        "out_of_video='clip' to clip such segments)")
-            start, end = max(start, 0.0), min(end, duration)
-            if not end > start:
-                continue
-            label = str(ann.get('label'))
-            if label not in classes:
-                source = self.class_index if isinstance(
-                    self.class_index, str) else 'the class index'
-                raise ValueError(
-                    f'{where}: annotation {k}: unknown label {label!r} (not '
-                    f'in {source}, {len(classes)} classes)')
-            segments.append([start, end])
-            labels.append(classes[label])
+        source = self.class_index if isinstance(self.class_index,
+                                                str) else 'the class index'
+        record = parse_video(
+            video,
+            entry,
+            self.ann_file,
+            labels='coerce',
+            classes=classes,
+            classes_source=source,
+            require_duration=True,
+            allow_empty_segments=False,
+            out_of_video=self.out_of_video,
+            tolerance=SEGMENT_TOLERANCE)
         return dict(
             video_name=video,
-            duration=duration,
-            fps=entry.get('fps'),
-            num_frames=entry.get('num_frames'),
-            subset=entry.get('subset'),
-            gt_segments=np.asarray(segments, np.float64).reshape(-1, 2),
-            gt_labels=np.asarray(labels, np.int64))
+            duration=record.duration,
+            fps=record.fps,
+            num_frames=record.num_frames,
+            subset=record.subset,
+            gt_segments=record.segments.reshape(-1, 2),
+            gt_labels=np.asarray([classes[x] for x in record.labels],
+                                 np.int64))
 
     def _report_missing(self, missing: List[str]) -> None:
         details = []

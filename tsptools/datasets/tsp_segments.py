@@ -19,7 +19,9 @@ official TSP code:
 * metadata CSV, one row per video, columns :data:`METADATA_COLUMNS`;
 
 and ActivityNet-style JSON (``{"database": {name: {"duration", "subset",
-"annotations": [{"segment": [t0, t1], "label": str}]}}}``).
+"annotations": [{"segment": [t0, t1], "label": str}]}}}``). The files are
+read by :mod:`tsptools.core.annotations` (the one annotation reader; the CSV
+readers and columns are re-exported from it).
 
 A *segment record* is a dict with the keys ``video_name``, ``t_start``,
 ``t_end``, ``label`` (action class name, ``''`` for background),
@@ -29,20 +31,25 @@ and ``source`` (where it came from, for error messages).
 """
 import csv
 import json
-import math
 import os.path as osp
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple, Union
 
+from tsptools.core.annotations import (CSV_COLUMNS, METADATA_COLUMNS,
+                                       AnnotationError, open_text,
+                                       read_metadata_csv, read_tsp_csv)
+from tsptools.core.annotations import read_activitynet_json as _read_json
 from tsptools.core.clip_plan import clip_duration
+
+__all__ = [
+    'CSV_COLUMNS', 'METADATA_COLUMNS', 'FOREGROUND', 'BACKGROUND',
+    'DEFAULT_REGION_LABELS', 'EPS', 'AnnotationError', 'clip_segment',
+    'background_segments', 'read_tsp_csv', 'read_metadata_csv',
+    'read_activitynet_json', 'load_label_mapping', 'make_segments',
+    'filter_segments', 'write_tsp_csv'
+]
 
 Segment = Tuple[float, float]
 
-#: Columns of the official ground-truth CSV, in the official order.
-CSV_COLUMNS = ('video-name', 't-start', 't-end', 'action-label',
-               'video-duration', 'filename', 'fps', 'video-frames',
-               'temporal-region-label')
-#: Columns of the official metadata CSV.
-METADATA_COLUMNS = ('filename', 'video-duration', 'fps', 'video-frames')
 #: Temporal region names of the official mapping file.
 FOREGROUND = 'Action'
 BACKGROUND = 'No action'
@@ -91,169 +98,6 @@ def background_segments(actions: Sequence[Sequence[float]],
 # --------------------------------------------------------------------------
 
 
-def _open_text(path: str):
-    try:
-        return open(path, newline='', encoding='utf-8')
-    except OSError as e:
-        raise OSError(f'{path}: cannot open ({e.strerror or e})') from e
-
-
-def _number(value: str, column: str, where: str, kind=float) -> float:
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        raise ValueError(
-            f'{where}: {column} is not a number: {value!r}') from None
-    if not math.isfinite(number):
-        raise ValueError(f'{where}: {column} is not finite: {value!r}')
-    if kind is int:
-        if number != int(number):
-            raise ValueError(f'{where}: {column} is not an integer: {value!r}')
-        return int(number)
-    return number
-
-
-def _read_csv_rows(path: str, columns: Sequence[str], what: str):
-    """Yield ``(line_number, values)`` of a CSV after checking its header;
-    ``values`` are the stripped fields of ``columns``, in that order."""
-    with _open_text(path) as f:
-        try:
-            reader = csv.reader(f)
-            header = next(reader, None)
-            if not header:
-                raise ValueError(f'{path}: empty file, expected a {what} with '
-                                 f'the columns {",".join(columns)}')
-            header = [h.strip() for h in header]
-            missing = [c for c in columns if c not in header]
-            if missing:
-                raise ValueError(
-                    f'{path}: missing column(s) {", ".join(missing)}; a '
-                    f'{what} has the columns {",".join(columns)} (found '
-                    f'{",".join(header)})')
-            index = [header.index(c) for c in columns]
-            width = max(index) + 1
-            for row in reader:
-                if not row:
-                    continue
-                if len(row) < width:
-                    raise ValueError(
-                        f'{path}, line {reader.line_num}: {len(row)} fields, '
-                        f'expected {len(header)}')
-                yield reader.line_num, [row[i].strip() for i in index]
-        except (UnicodeDecodeError, csv.Error) as e:
-            raise ValueError(f'{path}: cannot read as a UTF-8 CSV: {e}') from e
-
-
-def _check_segment(t_start: float, t_end: float, where: str) -> None:
-    if t_end < t_start:
-        raise ValueError(f'{where}: segment ends before it starts '
-                         f'(t-start={t_start}, t-end={t_end})')
-
-
-def _check_video(duration: float, fps: float, where: str) -> None:
-    if duration <= 0:
-        raise ValueError(
-            f'{where}: video-duration must be > 0, got {duration}')
-    if fps <= 0:
-        raise ValueError(f'{where}: fps must be > 0, got {fps}')
-
-
-def read_tsp_csv(path: str) -> List[dict]:
-    """Read an official TSP ground-truth CSV (``*_tsp_groundtruth.csv``).
-
-    Rows are returned as segment records, unclipped and in file order. Raises
-    ``ValueError`` naming the file (and line) for a missing column, a
-    non-numeric value, a segment ending before it starts, a non-positive
-    duration or fps, or a video whose rows disagree on duration, fps, frames
-    or filename.
-    """
-    records = []
-    videos: Dict[str, tuple] = {}
-    name = osp.basename(path)
-    isfinite = math.isfinite
-    for line, values in _read_csv_rows(path, CSV_COLUMNS,
-                                       'TSP ground-truth CSV'):
-        (video_name, t_start, t_end, label, duration, filename, fps,
-         total_frames, region) = values
-        try:  # fast path; the slow one below names the bad value
-            t_start, t_end = float(t_start), float(t_end)
-            duration, fps = float(duration), float(fps)
-            total_frames = int(total_frames)
-            ok = (
-                isfinite(t_start) and isfinite(t_end) and isfinite(duration)
-                and isfinite(fps))
-        except ValueError:
-            ok = False
-        where = f'{path}, line {line}'
-        if not ok:
-            t_start = _number(values[1], 't-start', where)
-            t_end = _number(values[2], 't-end', where)
-            duration = _number(values[4], 'video-duration', where)
-            fps = _number(values[6], 'fps', where)
-            total_frames = _number(values[7], 'video-frames', where, int)
-        if t_end < t_start:
-            _check_segment(t_start, t_end, where)
-        if duration <= 0 or fps <= 0:
-            _check_video(duration, fps, where)
-        for value, column in ((video_name, 'video-name'), (filename,
-                                                           'filename'),
-                              (region, 'temporal-region-label')):
-            if not value:
-                raise ValueError(f'{where}: empty {column}')
-        video = (duration, fps, total_frames, filename)
-        first = videos.setdefault(video_name, video)
-        if first != video:
-            raise ValueError(
-                f'{where}: video {video_name!r} has (video-duration, fps, '
-                f'video-frames, filename) = {video}, but an earlier row has '
-                f'{first}')
-        records.append(
-            dict(
-                video_name=video_name,
-                t_start=t_start,
-                t_end=t_end,
-                label=label,
-                duration=duration,
-                filename=filename,
-                fps=fps,
-                total_frames=total_frames,
-                region=region,
-                source=f'{name}, line {line}'))
-    return records
-
-
-def read_metadata_csv(path: str) -> Dict[str, dict]:
-    """Read an official metadata CSV (``*_metadata.csv``).
-
-    Returns:
-        ``{filename: dict(duration=, fps=, total_frames=)}``, keyed by the
-        ``filename`` column (e.g. ``v_sJFgo9H6zNo.mp4``).
-    """
-    metadata = {}
-    for line, values in _read_csv_rows(path, METADATA_COLUMNS, 'metadata CSV'):
-        where = f'{path}, line {line}'
-        filename, duration, fps, total_frames = values
-        duration = _number(duration, 'video-duration', where)
-        fps = _number(fps, 'fps', where)
-        _check_video(duration, fps, where)
-        metadata[filename] = dict(
-            duration=duration,
-            fps=fps,
-            total_frames=_number(total_frames, 'video-frames', where, int))
-    return metadata
-
-
-def _database(data, path: str) -> dict:
-    if isinstance(data, dict) and isinstance(data.get('database'), dict):
-        return data['database']
-    if isinstance(data, dict) and data and all(
-            isinstance(v, dict) and 'annotations' in v for v in data.values()):
-        return data
-    raise ValueError(f'{path}: not an ActivityNet-style annotation file (no '
-                     '"database" mapping video names to entries with '
-                     '"annotations")')
-
-
 def read_activitynet_json(
         path: str,
         subset: Union[str, Sequence[str], None] = None,
@@ -289,43 +133,21 @@ def read_activitynet_json(
         of the skipped videos) and ``default_fps`` (names of the videos that
         got the default 30 fps).
     """
-    try:
-        with _open_text(path) as f:
-            data = json.load(f)
-    except (UnicodeDecodeError, json.JSONDecodeError) as e:
-        raise ValueError(f'{path}: cannot read as JSON: {e}') from e
-    database = _database(data, path)
+    records = _read_json(path, allow_bare=True, labels='str')
     if isinstance(subset, str):
         subset = [subset]
     wanted = None if subset is None else set(subset)
 
     videos, labels, subsets = [], set(), set()
     missing_metadata, default_fps = [], []
-    for video_name, entry in database.items():
+    for record in records:
+        video_name = record.name
         where = f'{path}, video {video_name!r}'
-        if not isinstance(entry, dict):
-            raise ValueError(f'{where}: entry is not a JSON object')
-        annotations = []
-        for i, ann in enumerate(entry.get('annotations') or []):
-            ann_where = f'{where}, annotation {i}'
-            segment = ann.get('segment') if isinstance(ann, dict) else None
-            if not isinstance(segment, (list, tuple)) or len(segment) != 2:
-                raise ValueError(f'{ann_where}: "segment" must be [t_start, '
-                                 f't_end], got {segment!r}')
-            t_start = _number(segment[0], 'segment[0]', ann_where)
-            t_end = _number(segment[1], 'segment[1]', ann_where)
-            _check_segment(t_start, t_end, ann_where)
-            label = ann.get('label')
-            if not isinstance(label, str) or not label.strip():
-                raise ValueError(f'{ann_where}: missing or empty "label"')
-            annotations.append((t_start, t_end, label.strip()))
-            labels.add(label.strip())
-        video_subset = entry.get('subset')
-        subsets.add(video_subset)
-        if wanted is not None and video_subset not in wanted:
+        labels.update(record.labels)
+        subsets.add(record.subset)
+        if wanted is not None and record.subset not in wanted:
             continue
-
-        filename = entry.get('filename') or filename_tmpl.format(video_name)
+        filename = record.filename or filename_tmpl.format(video_name)
         if metadata is not None:
             meta = metadata.get(osp.basename(filename))
             if meta is None:
@@ -335,21 +157,21 @@ def read_activitynet_json(
             video_fps = meta['fps']
             total_frames = meta['total_frames']
         else:
-            if 'duration' not in entry:
-                raise ValueError(f'{where}: no "duration" (give a metadata '
-                                 'CSV or add "duration" to the entry)')
-            duration = _number(entry['duration'], 'duration', where)
-            if entry.get('fps') is not None:
-                video_fps = _number(entry['fps'], 'fps', where)
-            else:
+            if record.duration is None:
+                raise AnnotationError(
+                    f'{where}: no "duration" (give a metadata CSV or add '
+                    '"duration" to the entry)')
+            duration = record.duration
+            video_fps = record.fps
+            if video_fps is None:
                 if fps is None:
                     default_fps.append(video_name)
                 video_fps = 30.0 if fps is None else float(fps)
-            _check_video(duration, video_fps, where)
-            if entry.get('num_frames') is not None:
-                total_frames = _number(entry['num_frames'], 'num_frames',
-                                       where, int)
-            else:
+            if video_fps <= 0:
+                raise AnnotationError(f'{where}: fps must be > 0, got '
+                                      f'{video_fps}')
+            total_frames = record.num_frames
+            if total_frames is None:
                 total_frames = int(round(duration * video_fps))
         videos.append(
             dict(
@@ -358,12 +180,13 @@ def read_activitynet_json(
                 duration=duration,
                 fps=video_fps,
                 total_frames=total_frames,
-                subset=video_subset,
-                annotations=annotations,
+                subset=record.subset,
+                annotations=[(float(s), float(e), label) for (s, e), label
+                             in zip(record.segments, record.labels)],
                 source=where))
     if metadata is not None and missing_metadata and not videos:
         example = filename_tmpl.format(missing_metadata[0])
-        raise ValueError(
+        raise AnnotationError(
             f'{path}: none of its {len(missing_metadata)} selected videos is '
             f'in the metadata CSV (e.g. {example!r}); '
             'check filename_tmpl (ActivityNet files are named v_<id>.mp4)')
@@ -381,7 +204,7 @@ def load_label_mapping(mapping: Union[str, Sequence[str]],
     or from a list given directly. The index of a name is its label."""
     if isinstance(mapping, str):
         try:
-            with _open_text(mapping) as f:
+            with open_text(mapping) as f:
                 names = json.load(f)
         except (UnicodeDecodeError, json.JSONDecodeError) as e:
             raise ValueError(f'{mapping}: cannot read the {what} as JSON: '

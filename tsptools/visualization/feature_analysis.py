@@ -19,13 +19,13 @@ Conventions (``docs/en/user_guides/analysis.md``):
   at or before 0 and ends at or after the video's duration are not
   boundaries.
 """
-import csv
-import json
 import os.path as osp
 from typing import Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 
+from tsptools.core.annotations import (csv_videos, read_activitynet_json,
+                                       read_tsp_csv)
 from tsptools.core.feature_format import (FeatureStore, grid_feature_times,
                                           spread_times)
 
@@ -283,45 +283,30 @@ def select_videos(stores: Dict[str, 'FeatureStore'],
     return sorted(common)
 
 
-def _video_entry(duration=None, fps=None):
-    return dict(duration=duration, fps=fps, segments=[], labels=[])
-
-
 def load_annotations(path: str) -> Dict[str, dict]:
     """``{video: dict(duration, fps, segments K x 2, labels)}`` from an
-    ActivityNet-style JSON (``database`` -> video -> ``duration``, ``fps``,
-    ``annotations[{segment, label}]``; the SynthActions JSON) or a TSP
-    ground-truth CSV (``video-name,t-start,t-end,action-label,
-    video-duration,...``; rows without an action label are background)."""
+    ActivityNet-style JSON (``database`` -> video -> ``duration`` or
+    ``duration_second``, ``fps``, ``annotations[{segment, label}]``; the
+    SynthActions JSON) or a TSP ground-truth CSV (``video-name,t-start,
+    t-end,action-label,video-duration,...``; rows without an action label
+    are background), both read by :mod:`tsptools.core.annotations`: the
+    segments are kept as they are, a label may be absent (None)."""
     if not osp.isfile(path):
         raise FileNotFoundError(f'Annotations not found: {path}')
-    videos: Dict[str, dict] = {}
     if path.endswith('.csv'):
-        with open(path, newline='') as f:
-            for row in csv.DictReader(f):
-                name = row['video-name']
-                entry = videos.setdefault(name, _video_entry(
-                    float(row['video-duration']), float(row.get('fps') or 0)
-                    or None))
-                if row.get('action-label'):
-                    entry['segments'].append(
-                        [float(row['t-start']), float(row['t-end'])])
-                    entry['labels'].append(row['action-label'])
+        records = list(csv_videos(read_tsp_csv(path)).values())
     else:
-        with open(path) as f:
-            data = json.load(f)
-        database = data.get('database', data)
-        for name, info in database.items():
-            entry = videos[name] = _video_entry(
-                info.get('duration') or info.get('duration_second'),
-                info.get('fps'))
-            for ann in info.get('annotations', []):
-                entry['segments'].append([float(x) for x in ann['segment']])
-                entry['labels'].append(ann.get('label'))
-    for entry in videos.values():
-        entry['segments'] = np.asarray(entry['segments'],
-                                       dtype=np.float64).reshape(-1, 2)
-    return videos
+        records = read_activitynet_json(
+            path,
+            allow_bare=True,
+            labels='raw',
+            positive_duration=False,
+            duration_keys=('duration', 'duration_second'))
+    return {
+        r.name: dict(duration=r.duration, fps=r.fps, segments=r.segments,
+                     labels=list(r.labels))
+        for r in records
+    }
 
 
 def find_annotation(name: str, annotations: Dict[str, dict]

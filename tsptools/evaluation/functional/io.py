@@ -13,19 +13,40 @@ Detections / proposals (``results``; ``label`` only for detections)::
 
 Other top-level keys (``version``, ``taxonomy``, ``external_data``) are
 allowed and ignored. Every problem raises :class:`AnnotationError` (a
-``ValueError``) whose message names the file and the entry.
+``ValueError``) whose message names the file and the entry. The ground truth
+is read by :mod:`tsptools.core.annotations` (the one annotation reader, with
+:data:`GROUND_TRUTH_RULES`); :class:`AnnotationError` and :func:`load_json`
+are re-exported from it.
 """
 import functools
 import gc
-import gzip
-import json
 import os.path as osp
 
 import numpy as np
 
+from tsptools.core.annotations import (JSON_ANNOTATION_WHERE,
+                                       JSON_VIDEO_WHERE, AnnotationError,
+                                       check_segments, database_of)
+from tsptools.core.annotations import load_json as _load_json
+from tsptools.core.annotations import parse_database
 
-class AnnotationError(ValueError):
-    """A ground-truth or prediction file is malformed."""
+__all__ = [
+    'AnnotationError', 'load_json', 'load_ground_truth', 'load_predictions',
+    'load_grounding_ground_truth', 'load_grounding_predictions',
+    'load_actionness'
+]
+
+#: The reading rules of the evaluation ground truth (see
+#: :func:`tsptools.core.annotations.parse_video`): the official code's
+#: keys, any duration >= 0 (NaN when absent), segments kept as they are.
+GROUND_TRUTH_RULES = dict(
+    require_subset=True,
+    require_annotations=True,
+    positive_duration=False,
+    out_of_video='keep',
+    where=JSON_VIDEO_WHERE,
+    ann_where=JSON_ANNOTATION_WHERE,
+    messages=dict(order='segment end {end} < start {start}'))
 
 
 def _gc_paused(load):
@@ -50,26 +71,8 @@ def _gc_paused(load):
     return wrapper
 
 
-@_gc_paused
-def load_json(path):
-    """Read a JSON file, gzip-compressed or not (detected by its content)."""
-    name = str(path)
-    try:
-        with open(path, 'rb') as f:
-            raw = f.read()
-    except OSError as e:
-        raise AnnotationError(f'{name}: cannot read ({e.strerror})') from e
-    if raw[:2] == b'\x1f\x8b':
-        try:
-            raw = gzip.decompress(raw)
-        except (OSError, EOFError) as e:
-            raise AnnotationError(f'{name}: broken gzip data ({e})') from e
-    if not raw.strip():
-        raise AnnotationError(f'{name}: the file is empty')
-    try:
-        return json.loads(raw)
-    except (ValueError, UnicodeDecodeError) as e:
-        raise AnnotationError(f'{name}: not valid JSON ({e})') from e
+#: Read a JSON file, gzip-compressed or not (detected by its content).
+load_json = _gc_paused(_load_json)
 
 
 def _open(source, what):
@@ -81,6 +84,8 @@ def _open(source, what):
 
 
 def _section(data, key, name):
+    if key == 'database':
+        return database_of(data, name)
     if not isinstance(data, dict) or key not in data:
         raise AnnotationError(f'{name}: missing top-level key "{key}"')
     section = data[key]
@@ -102,35 +107,9 @@ def _get(entry, key, where):
 
 def _segments(values, where, name):
     """Validate ``[start, end]`` pairs; ``where(i)`` names entry i."""
-    if len(values) == 0:
-        return np.zeros((0, 2))
-    try:
-        seg = np.array(values, dtype=np.float64)
-        ok = seg.ndim == 2 and seg.shape[1] == 2
-    except (TypeError, ValueError):
-        ok = False
-    if not ok:
-        for i, v in enumerate(values):
-            try:
-                good = isinstance(v, (list, tuple)) and len(v) == 2 and \
-                    np.array(v, dtype=np.float64).shape == (2, )
-            except (TypeError, ValueError):
-                good = False
-            if not good:
-                raise AnnotationError(
-                    f'{name}: {where(i)}: "segment" must be [start, end] '
-                    f'numbers, got {v!r}')
-        raise AnnotationError(f'{name}: malformed segments')
-    bad = np.flatnonzero(~np.isfinite(seg).all(axis=1))
-    if bad.size:
-        raise AnnotationError(f'{name}: {where(bad[0])}: segment '
-                              f'{values[bad[0]]!r} is not finite numbers')
-    bad = np.flatnonzero(seg[:, 1] < seg[:, 0])
-    if bad.size:
-        s, e = seg[bad[0]]
-        raise AnnotationError(f'{name}: {where(bad[0])}: segment end {e} < '
-                              f'start {s}')
-    return seg
+    return check_segments(
+        values, lambda i: f'{name}: {where(i)}',
+        messages=GROUND_TRUTH_RULES['messages'])
 
 
 def _numbers(values, where, name, key):
@@ -203,51 +182,35 @@ def load_ground_truth(source, subset='validation', with_labels=True):
     """
     data, name = _open(source, 'ground truth')
     database = _section(data, 'database', name)
-    groups, durations, subsets = [], [], set()
-    for vid, entry in database.items():
-        v_subset = _get(entry, 'subset', f'{name}: database["{vid}"]')
-        subsets.add(str(v_subset))
-        if subset is not None and v_subset != subset:
-            continue
-        anns = _get(entry, 'annotations', f'{name}: database["{vid}"]')
-        if not isinstance(anns, list):
-            raise AnnotationError(
-                f'{name}: database["{vid}"]: "annotations" must be a list')
-        groups.append((vid, anns))
-        durations.append(_duration(entry, f'{name}: database["{vid}"]'))
-    if not groups:
+    videos = parse_database(
+        database, name, subset=subset,
+        labels='str_or_int' if with_labels else 'ignore',
+        **GROUND_TRUTH_RULES)
+    if not videos:
+        subsets = {str(entry['subset']) for entry in database.values()}
         raise AnnotationError(
             f'{name}: no video of subset "{subset}" (subsets present: '
             f'{sorted(subsets)})')
-    keys = ['segment', 'label'] if with_labels else ['segment']
-    cols, videos, counts, locate = _gather(
-        groups, keys, name, 'database["{vid}"]["annotations"][{k}]')
-    if not cols['segment']:
+    counts = [len(v.segments) for v in videos]
+    if not sum(counts):
         raise AnnotationError(
             f'{name}: the {len(videos)} video(s) of subset "{subset}" have '
             'no annotations')
+    names = np.array([v.name for v in videos])
     out = dict(
-        videos=np.array(videos),
-        durations=np.array(durations, dtype=np.float64),
-        video=np.repeat(np.array(videos), counts),
-        segments=_segments(cols['segment'], locate, name))
+        videos=names,
+        durations=np.array(
+            [np.nan if v.duration is None else v.duration for v in videos],
+            dtype=np.float64),
+        video=np.repeat(names, counts),
+        segments=np.concatenate([v.segments for v in videos]))
     if with_labels:
-        out['labels'] = _labels(cols['label'], locate, name)
+        labels = [label for v in videos for label in v.labels]
+        if len({type(x) for x in labels}) > 1:
+            raise AnnotationError(
+                f'{name}: labels mix strings and integers; use one kind')
+        out['labels'] = np.array(labels)
     return out
-
-
-def _duration(entry, where):
-    """The video's ``duration`` (NaN when absent); must be a number >= 0."""
-    if 'duration' not in entry:
-        return np.nan
-    try:
-        d = float(entry['duration'])
-    except (TypeError, ValueError):
-        d = -1.0
-    if not (np.isfinite(d) and d >= 0):
-        raise AnnotationError(f'{where}: "duration" must be a number >= 0, '
-                              f'got {entry["duration"]!r}')
-    return d
 
 
 def _labels(labels, where, name):
