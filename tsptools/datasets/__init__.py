@@ -1,4 +1,5 @@
 from .boundary_synthesis_dataset import BoundarySynthesisDataset
+from .localization_data_sample import LocalizationDataSample
 from .precomputed_feature_dataset import PrecomputedFeatureDataset
 from .pseudo_action_dataset import PseudoActionDataset
 from .samplers import *  # noqa: F401,F403
@@ -7,6 +8,7 @@ from .trimmed_video_dataset import TrimmedVideoDataset
 from .untrimmed_video_dataset import UntrimmedVideoDataset
 
 __all__ = [
-    'BoundarySynthesisDataset', 'PrecomputedFeatureDataset',
+    'BoundarySynthesisDataset', 'LocalizationDataSample',
+    'PrecomputedFeatureDataset',
     'PseudoActionDataset', 'TrimmedVideoDataset', 'UntrimmedVideoDataset'
 ]

@@ -4,18 +4,22 @@ training and evaluating temporal action localizers (see
 import json
 import logging
 import os.path as osp
-from typing import Dict, List, Optional, Sequence, Tuple, Union
+from typing import Callable, Dict, List, Optional, Sequence, Tuple, Union
 
 import numpy as np
-import torch
 from mmengine.dataset import BaseDataset
 from mmengine.logging import print_log
-from mmengine.structures import BaseDataElement
 
 from tsptools.core.annotations import database_of, load_json, parse_video
-from tsptools.core.clip_plan import resize_features
-from tsptools.core.feature_format import (FeatureStore, grid_feature_times,
-                                          spread_times)
+from tsptools.core.feature_format import FeatureStore
+from tsptools.datasets.transforms.load_clip_features import LoadClipFeatures
+from tsptools.datasets.transforms.pack_localization_inputs import (
+    PackLocalizationInputs, feature_time_grid)
+from tsptools.datasets.transforms.random_feature_window import \
+    RandomFeatureWindow
+from tsptools.datasets.transforms.rescale_feature_time import \
+    RescaleFeatureTime
+from tsptools.datasets.transforms.resize_features import ResizeFeatures
 from tsptools.registry import DATASETS
 
 #: What to do with a ground-truth segment that leaves ``[0, duration]``.
@@ -36,7 +40,8 @@ class PrecomputedFeatureDataset(BaseDataset):
 
     Sample ``idx`` is ``dict(inputs, data_samples)``: ``inputs`` a float32
     tensor ``C x T`` (channels first) and ``data_samples`` a
-    :class:`~mmengine.structures.BaseDataElement` with ``video_name``,
+    :class:`~tsptools.datasets.localization_data_sample.LocalizationDataSample`
+    with ``video_name``,
     ``duration`` (s), ``gt_segments`` (``K x 2`` s), ``gt_labels`` (``K``
     class indices), ``time_offset`` and ``time_step`` (feature step ``i`` is
     centred at ``time_offset + i * time_step`` seconds), ``num_steps``
@@ -100,6 +105,20 @@ class PrecomputedFeatureDataset(BaseDataset):
             instances (they are kept for evaluation).
         allow_missing (bool): skip, with a warning, annotated videos that
             have no features (e.g. failed extractions) instead of raising.
+        seed (int): non-negative seed of the random windows and time
+            scales: sample ``idx`` draws them from
+            ``numpy.random.default_rng([seed, epoch, idx])`` (the key
+            ``rng`` of its results), as
+            :class:`~tsptools.datasets.UntrimmedVideoDataset` places its
+            clips; ``epoch`` is set by :meth:`set_epoch`
+            (:class:`DatasetEpochHook`). Defaults to 0.
+        pipeline (list, optional): transforms applied to
+            ``get_data_info(idx)`` (the video's record plus
+            ``feature_store``, ``sample_idx`` and ``rng``). None (default):
+            :meth:`default_pipeline`, built from ``clip_grid``,
+            ``resize_to``, ``scale_range``, ``window_size`` and
+            ``window_min_overlap`` (which a given pipeline ignores, apart
+            from :meth:`load_features`).
         data_root, indices, serialize_data, test_mode, lazy_init,
             max_refetch: as in :class:`mmengine.dataset.BaseDataset`.
     """
@@ -117,6 +136,8 @@ class PrecomputedFeatureDataset(BaseDataset):
                  out_of_video: str = 'error',
                  filter_empty_gt: bool = True,
                  allow_missing: bool = False,
+                 seed: int = 0,
+                 pipeline: Optional[List[Union[dict, Callable]]] = None,
                  data_root: str = '',
                  indices=None,
                  serialize_data: bool = True,
@@ -151,15 +172,23 @@ class PrecomputedFeatureDataset(BaseDataset):
         self.out_of_video = out_of_video
         self.filter_empty_gt = filter_empty_gt
         self.allow_missing = allow_missing
+        if int(seed) != seed or seed < 0:
+            raise ValueError(
+                f'seed must be a non-negative integer, got {seed!r}')
+        self.seed = int(seed)
+        self.epoch = 0
         self.store: Optional[FeatureStore] = None
-        self._warned_uniform = False
+        self.test_mode = test_mode
+        self._loader = LoadClipFeatures(clip_grid=self.clip_grid)
+        if pipeline is None:
+            pipeline = self.default_pipeline()
         super().__init__(
             ann_file=ann_file,
             data_root=data_root,
             data_prefix=dict(),
             indices=indices,
             serialize_data=serialize_data,
-            pipeline=[],
+            pipeline=pipeline,
             test_mode=test_mode,
             lazy_init=lazy_init,
             max_refetch=max_refetch)
@@ -291,92 +320,56 @@ class PrecomputedFeatureDataset(BaseDataset):
     # Samples
     # ------------------------------------------------------------------
 
-    def _clip_times(self, info: dict, num: int) -> np.ndarray:
-        """Centre time (s) of each stored feature step of a video whose
-        file holds no clip times."""
-        times = self.store.clip_times(info['video_name'], num)
-        if times is not None:  # the manifest's grid
-            return times
-        source_fps = None
-        if self.clip_grid is not None:
-            source_fps = info.get('fps') or self.clip_grid.get('fps')
-        if source_fps:
-            # clip_grid's ``fps`` is the videos' own rate, ``target_fps`` the
-            # sampling rate (the manifest's ``fps``)
-            grid = dict(self.clip_grid, fps=self.clip_grid.get('target_fps'))
-            return grid_feature_times(grid, float(source_fps), num)
-        if not self._warned_uniform:
-            _log(f'{self.features}: no clip times, manifest or clip_grid; '
-                 'spreading the feature steps evenly over each video',
-                 logging.WARNING)
-            self._warned_uniform = True
-        return spread_times(num, info['duration'])
+    def default_pipeline(self) -> List[Callable]:
+        """The transforms that the constructor's arguments describe, used
+        when no ``pipeline`` is given: :class:`LoadClipFeatures`, then
+        :class:`ResizeFeatures` (``resize_to``), in training
+        :class:`RescaleFeatureTime` (``scale_range``) and
+        :class:`RandomFeatureWindow` (``window_size``), then
+        :class:`PackLocalizationInputs`."""
+        pipeline = [self._loader]
+        if self.resize_to is not None:
+            pipeline.append(ResizeFeatures(self.resize_to))
+        if self.scale_range is not None and not self.test_mode:
+            pipeline.append(RescaleFeatureTime(self.scale_range))
+        if self.window_size is not None and not self.test_mode:
+            pipeline.append(
+                RandomFeatureWindow(self.window_size,
+                                    self.window_min_overlap))
+        pipeline.append(PackLocalizationInputs())
+        return pipeline
+
+    def set_epoch(self, epoch: int) -> None:
+        """Set the epoch used in the random windows and time scales (called
+        before each training epoch by :class:`DatasetEpochHook`; DataLoader
+        workers copy the dataset when an epoch's iterator starts, so keep
+        ``persistent_workers=False``)."""
+        self.epoch = int(epoch)
+
+    def get_data_info(self, idx: int) -> dict:
+        """The video's record plus ``feature_store``, ``sample_idx`` and
+        ``rng``: ``numpy.random.default_rng([seed, epoch, idx])``, the
+        generator of the random transforms, the same in every worker and
+        rank and different across epochs."""
+        info = super().get_data_info(idx)
+        info['feature_store'] = self.store
+        info['sample_idx'] = int(idx)
+        info['rng'] = np.random.default_rng([self.seed, self.epoch, int(idx)])
+        return info
 
     def load_features(self, info: dict) -> Tuple[np.ndarray, np.ndarray]:
-        """``(features T x C, times T)`` of a video, resized if asked."""
-        name = info['video_name']
-        features, times = self.store.load(name)
-        if features.ndim != 2 or features.size == 0:
-            raise ValueError(f'{self.store.file_of(name)}: expected a '
-                             f'non-empty T x C feature array, got shape '
-                             f'{features.shape}')
-        if times is None:
-            times = self._clip_times(info, len(features))
-        if self.resize_to is not None and len(features) != self.resize_to:
-            features = resize_features(features, self.resize_to)
-            times = resize_features(times, self.resize_to)
-        return features, times
+        """``(features T x C, times T)`` of a video, resized if asked
+        (:class:`LoadClipFeatures` and :class:`ResizeFeatures`)."""
+        results = dict(info)
+        results.setdefault('feature_store', self.store)
+        results = self._loader.transform(results)
+        if self.resize_to is not None:
+            results = ResizeFeatures(self.resize_to).transform(results)
+        return results['features'], results['feature_times']
 
     @staticmethod
     def time_grid(times: np.ndarray, duration: float) -> Tuple[float, float]:
-        """``(offset, step)`` of the regular grid the times lie on."""
-        if len(times) < 2:
-            return float(times[0]), float(max(duration, 1e-3))
-        step = float(np.median(np.diff(times)))
-        if not step > 0:
-            step = float(max(duration, 1e-3)) / len(times)
-        return float(times[0]), step
-
-    def _crop_window(self, features, offset, step, segments, labels):
-        """A random window of ``window_size`` steps and its ground truth."""
-        num, size = len(features), self.window_size
-        if num <= size:
-            return features, offset, segments, labels
-        for _ in range(10):
-            first = int(np.random.randint(0, num - size + 1))
-            lo = offset + (first - 0.5) * step
-            hi = offset + (first + size - 0.5) * step
-            clipped = np.clip(segments, lo, hi)
-            inside = clipped[:, 1] - clipped[:, 0]
-            keep = inside >= self.window_min_overlap * (
-                segments[:, 1] - segments[:, 0])
-            keep &= inside > 0
-            if keep.any():
-                break
-        return (features[first:first + size], offset + first * step,
-                clipped[keep], labels[keep])
-
-    def prepare_data(self, idx: int) -> dict:
-        info = self.get_data_info(idx)
-        features, times = self.load_features(info)
-        if self.scale_range is not None and not self.test_mode:
-            lo, hi = self.scale_range
-            scale = float(np.exp(np.random.uniform(np.log(lo), np.log(hi))))
-            num = max(2, int(round(len(features) * scale)))
-            features = resize_features(features, num)
-            times = resize_features(times, num)
-        offset, step = self.time_grid(times, info['duration'])
-        segments, labels = info['gt_segments'], info['gt_labels']
-        if self.window_size is not None and not self.test_mode:
-            features, offset, segments, labels = self._crop_window(
-                features, offset, step, segments, labels)
-        sample = BaseDataElement(
-            video_name=info['video_name'],
-            duration=float(info['duration']),
-            gt_segments=segments.astype(np.float64).reshape(-1, 2),
-            gt_labels=labels.astype(np.int64),
-            time_offset=offset,
-            time_step=step,
-            num_steps=int(len(features)))
-        inputs = torch.from_numpy(np.ascontiguousarray(features.T))
-        return dict(inputs=inputs, data_samples=sample)
+        """``(offset, step)`` of the regular grid the times lie on
+        (``feature_time_grid`` of
+        ``tsptools.datasets.transforms.pack_localization_inputs``)."""
+        return feature_time_grid(times, duration)
