@@ -272,7 +272,11 @@ def run_seed(name: str, seed: int, features: str, channels: int, args
     if osp.isfile(result_path):
         with open(result_path) as f:
             return json.load(f)
-    opts = cfg_options(features, channels, args)
+    # the run's seed also seeds the training windows / time rescaling of
+    # PrecomputedFeatureDataset (default_rng([seed, epoch, idx])), so the
+    # spread over seeds covers every source of randomness
+    opts = cfg_options(features, channels, args) + [
+        f'train_dataloader.dataset.seed={seed}']
     env = dict(OMP_NUM_THREADS=str(args.threads),
                MKL_NUM_THREADS=str(args.threads))
     train_s = run_logged(
