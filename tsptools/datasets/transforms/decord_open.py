@@ -68,10 +68,15 @@ class DecordOpen(BaseTransform):
             decode_size = (int(decode_size[0]), int(decode_size[1]))
         self.decode_size = decode_size
 
-    def transform(self, results: dict) -> dict:
+    def open_reader(self, filename: str):
+        """The reader of ``filename`` (decord's, through
+        :func:`open_video`)."""
         size = {} if self.decode_size is None else dict(
             height=self.decode_size[0], width=self.decode_size[1])
-        reader = open_video(results['filename'], self.num_threads, **size)
+        return open_video(filename, self.num_threads, **size)
+
+    def transform(self, results: dict) -> dict:
+        reader = self.open_reader(results['filename'])
         results['video_reader'] = reader
         results['total_frames'] = len(reader)
         if results.get('fps') is None:

@@ -14,9 +14,9 @@ from fractions import Fraction
 from typing import Optional, Sequence
 
 import numpy as np
-from mmcv.transforms import BaseTransform
 
 from tsptools.registry import TRANSFORMS
+from .decord_open import DecordOpen
 
 
 class PyAVReader:
@@ -192,7 +192,7 @@ def get_frames(reader, indices) -> np.ndarray:
 
 
 @TRANSFORMS.register_module()
-class PyAVOpen(BaseTransform):
+class PyAVOpen(DecordOpen):
     """Open a constant-frame-rate video with PyAV; a faster random-access
     replacement of :class:`DecordOpen` for videos re-encoded by
     ``tools/data/prepare_videos.py`` (opt-in; the configs use decord).
@@ -210,7 +210,7 @@ class PyAVOpen(BaseTransform):
     ``duration`` (``total_frames / fps`` when not given), as
     :class:`DecordOpen`.
 
-    Args:
+    Args (those of :class:`DecordOpen`):
         num_threads (int): FFmpeg decoding threads. Defaults to 1.
         decode_size (tuple[int, int], optional): ``(height, width)`` the
             frames are scaled to while converted to RGB (FFmpeg's bilinear
@@ -218,25 +218,5 @@ class PyAVOpen(BaseTransform):
             pixels. Defaults to None (the file's size).
     """
 
-    def __init__(self, num_threads: int = 1, decode_size=None) -> None:
-        self.num_threads = num_threads
-        if decode_size is not None:
-            if len(decode_size) != 2 or min(decode_size) < 1:
-                raise ValueError('decode_size must be (height, width), got '
-                                 f'{decode_size!r}')
-            decode_size = (int(decode_size[0]), int(decode_size[1]))
-        self.decode_size = decode_size
-
-    def transform(self, results: dict) -> dict:
-        reader = PyAVReader(results['filename'], self.num_threads,
-                            self.decode_size)
-        results['video_reader'] = reader
-        results['total_frames'] = len(reader)
-        if results.get('fps') is None:
-            results['fps'] = reader.get_avg_fps()
-        results.setdefault('duration', len(reader) / results['fps'])
-        return results
-
-    def __repr__(self) -> str:
-        return (f'{self.__class__.__name__}(num_threads={self.num_threads}, '
-                f'decode_size={self.decode_size})')
+    def open_reader(self, filename: str) -> 'PyAVReader':
+        return PyAVReader(filename, self.num_threads, self.decode_size)
