@@ -101,3 +101,42 @@ def data_samples(**fields):
             sample.set_field(torch.as_tensor(values[i]), key)
         out.append(sample)
     return out
+
+
+def tiny_encoder_config(batch_size):
+    """A config text: the TAC R(2+1)D-18 at 4 base channels (32-d features)
+    extracting 32 x 32 crops of a 40 px short side, ``batch_size`` clips."""
+    return f"""
+_base_ = ['{TAC_CONFIG}']
+model = dict(backbone=dict(base_channels=4),
+             head=dict(in_channels=32, num_classes=2))
+extract_cfg = dict(short_side=40, crop_size=32, batch_size={batch_size},
+                   num_workers=0)
+"""
+
+
+def write_tiny_videos(folder, lengths):
+    """``<name>.mp4`` of ``n`` frames (30 fps, 64 x 86, a moving square) for
+    each ``name: n`` of ``lengths``."""
+    for i, (name, n) in enumerate(lengths.items()):
+        write_video(str(folder / f'{name}.mp4'),
+                    moving_square_frames(n, i % 2, 64, 86, seed=i))
+
+
+def save_tiny_encoder(root, batch_size):
+    """Write ``tiny.py`` (:func:`tiny_encoder_config`) and a checkpoint of
+    its seeded random model (``tiny.pth``) into ``root``; returns their
+    paths as ``dict(config, checkpoint)``."""
+    import torch
+    from mmengine.config import Config
+
+    from tsptools.registry import MODELS
+    from tsptools.utils import register_all_modules
+    config = root / 'tiny.py'
+    config.write_text(tiny_encoder_config(batch_size))
+    register_all_modules()
+    torch.manual_seed(0)
+    model = MODELS.build(Config.fromfile(str(config)).model)
+    ckpt = root / 'tiny.pth'
+    torch.save({'state_dict': model.state_dict(), 'meta': {}}, ckpt)
+    return dict(config=str(config), checkpoint=str(ckpt))

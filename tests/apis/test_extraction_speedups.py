@@ -11,22 +11,15 @@ import pytest
 import torch
 from mmengine.config import Config
 
-from tests.conftest import REPO_ROOT, TAC_CONFIG, moving_square_frames
+from tests.conftest import REPO_ROOT, save_tiny_encoder, write_tiny_videos
 from tsptools.apis import init_encoder, iter_video_features
 from tsptools.apis.feature_extraction import (SequentialClipDataset,
                                               _make_loader)
 from tsptools.core.clip_plan import make_extract_cfg
-from tsptools.datasets.synthactions.writer import write_video
 from tsptools.utils import to_channels_last_3d
 
 # 30 fps, 64x86, clip 16 x 2, stride 16: a -> 2 clips, b -> 3 clips
 LENGTHS = dict(a=70, b=100)
-TINY_CONFIG = f"""
-_base_ = ['{TAC_CONFIG}']
-model = dict(backbone=dict(base_channels=4),
-             head=dict(in_channels=32, num_classes=2))
-extract_cfg = dict(short_side=40, crop_size=32, batch_size=2, num_workers=0)
-"""
 
 
 @pytest.fixture(scope='module')
@@ -34,20 +27,8 @@ def setup(tmp_path_factory):
     root = tmp_path_factory.mktemp('speedups')
     videos = root / 'videos'
     videos.mkdir()
-    for i, (name, n) in enumerate(LENGTHS.items()):
-        write_video(str(videos / f'{name}.mp4'),
-                    moving_square_frames(n, i % 2, 64, 86, seed=i))
-    config = root / 'tiny.py'
-    config.write_text(TINY_CONFIG)
-    from tsptools.registry import MODELS
-    from tsptools.utils import register_all_modules
-    register_all_modules()
-    torch.manual_seed(0)
-    model = MODELS.build(Config.fromfile(str(config)).model)
-    ckpt = root / 'tiny.pth'
-    torch.save({'state_dict': model.state_dict(), 'meta': {}}, ckpt)
-    return dict(root=root, videos=videos, config=str(config),
-                checkpoint=str(ckpt))
+    write_tiny_videos(videos, LENGTHS)
+    return dict(root=root, videos=videos, **save_tiny_encoder(root, 2))
 
 
 @pytest.fixture(scope='module')

@@ -10,7 +10,7 @@ import pytest
 import torch
 from mmengine.config import Config
 
-from tests.conftest import TAC_CONFIG, moving_square_frames
+from tests.conftest import save_tiny_encoder, write_tiny_videos
 from tsptools.apis import (clip_centre_times, clip_frame_indices,
                            clip_starts, extract_to_dir,
                            extract_video_features, init_encoder,
@@ -20,19 +20,12 @@ from tsptools.apis.feature_io import (FORMATS, MERGED_NAMES, append_record,
                                       merge_parts, read_records,
                                       save_video_output)
 from tsptools.apis.feature_extraction import list_videos
-from tsptools.datasets.synthactions.writer import write_video
 
 # Frame counts of the test videos (30 fps, 64x86):
 #   a: 70 frames -> 35 sampled frames -> T = (35 - 16) // 16 + 1 = 2
 #   b: 45 -> 22 -> T = 1;  d: 100 -> 50 -> T = 3
 #   c: 20 -> 10 < 16: shorter than one clip -> T = 1, 'short'
 LENGTHS = dict(a=70, b=45, c=20, d=100)
-TINY_CONFIG = f"""
-_base_ = ['{TAC_CONFIG}']
-model = dict(backbone=dict(base_channels=4),
-             head=dict(in_channels=32, num_classes=2))
-extract_cfg = dict(short_side=40, crop_size=32, batch_size=3, num_workers=0)
-"""
 # the TAC config's normalisation (torchvision Kinetics statistics x 255)
 MEAN = [110.2008, 100.63983, 95.99475]
 STD = [58.14765, 56.46975, 55.332195]
@@ -41,28 +34,17 @@ STD = [58.14765, 56.46975, 55.332195]
 @pytest.fixture(scope='module')
 def videos(tmp_path_factory):
     root = tmp_path_factory.mktemp('fx_videos')
-    for i, (name, n) in enumerate(LENGTHS.items()):
-        write_video(str(root / f'{name}.mp4'),
-                    moving_square_frames(n, i % 2, 64, 86, seed=i))
+    write_tiny_videos(root, LENGTHS)
     (root / 'bad.mp4').write_bytes(b'\x00\x00\x00\x18ftypmp42' + b'x' * 999)
     return root
 
 
 @pytest.fixture(scope='module')
 def tiny(tmp_path_factory):
-    root = tmp_path_factory.mktemp('fx_model')
-    config = root / 'tiny.py'
-    config.write_text(TINY_CONFIG)
-    from tsptools.registry import MODELS
-    from tsptools.utils import register_all_modules
-    register_all_modules()
-    torch.manual_seed(0)
-    model = MODELS.build(Config.fromfile(str(config)).model)
-    ckpt = root / 'tiny.pth'
-    torch.save({'state_dict': model.state_dict(), 'meta': {}}, ckpt)
-    return dict(config=str(config), checkpoint=str(ckpt),
-                extract_cfg=Config.fromfile(str(config)).extract_cfg,
-                model=init_encoder(str(config), str(ckpt)))
+    paths = save_tiny_encoder(tmp_path_factory.mktemp('fx_model'), 3)
+    return dict(paths,
+                extract_cfg=Config.fromfile(paths['config']).extract_cfg,
+                model=init_encoder(paths['config'], paths['checkpoint']))
 
 
 # --------------------------------------------------------------------------

@@ -12,9 +12,8 @@ import pytest
 import torch
 from mmengine.config import Config
 
-from tests.conftest import REPO_ROOT, TAC_CONFIG, free_port, \
-    moving_square_frames
-from tsptools.datasets.synthactions.writer import write_video
+from tests.conftest import (REPO_ROOT, free_port, save_tiny_encoder,
+                            write_tiny_videos)
 
 # 30 fps, 64x86. T with clip_len 16, frame_interval 2, stride 16, 'drop':
 #   a: 70 frames -> 35 sampled -> (35 - 16) // 16 + 1 = 2
@@ -22,12 +21,6 @@ from tsptools.datasets.synthactions.writer import write_video
 #   c: 20 -> 10 < 16 -> one padded clip, 'short'
 LENGTHS = dict(a=70, b=45, c=20, d=100, e=66)
 EXPECTED_T = dict(a=2, b=1, c=1, d=3, e=2)
-TINY_CONFIG = f"""
-_base_ = ['{TAC_CONFIG}']
-model = dict(backbone=dict(base_channels=4),
-             head=dict(in_channels=32, num_classes=2))
-extract_cfg = dict(short_side=40, crop_size=32, batch_size=3, num_workers=0)
-"""
 
 
 @pytest.fixture(scope='module')
@@ -35,21 +28,9 @@ def setup(tmp_path_factory):
     root = tmp_path_factory.mktemp('extract_cli')
     videos = root / 'videos'
     videos.mkdir()
-    for i, (name, n) in enumerate(LENGTHS.items()):
-        write_video(str(videos / f'{name}.mp4'),
-                    moving_square_frames(n, i % 2, 64, 86, seed=i))
+    write_tiny_videos(videos, LENGTHS)
     (videos / 'bad.mp4').write_bytes(b'garbage, not an mp4 file' * 40)
-    config = root / 'tiny.py'
-    config.write_text(TINY_CONFIG)
-    from tsptools.registry import MODELS
-    from tsptools.utils import register_all_modules
-    register_all_modules()
-    torch.manual_seed(0)
-    model = MODELS.build(Config.fromfile(str(config)).model)
-    ckpt = root / 'tiny.pth'
-    torch.save({'state_dict': model.state_dict(), 'meta': {}}, ckpt)
-    return dict(root=root, videos=videos, config=str(config),
-                checkpoint=str(ckpt))
+    return dict(root=root, videos=videos, **save_tiny_encoder(root, 3))
 
 
 def extract(setup, *args, env=None, expect=0):
