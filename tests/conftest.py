@@ -140,3 +140,15 @@ def save_tiny_encoder(root, batch_size):
     ckpt = root / 'tiny.pth'
     torch.save({'state_dict': model.state_dict(), 'meta': {}}, ckpt)
     return dict(config=str(config), checkpoint=str(ckpt))
+
+
+def load_script(path):
+    """Import a script of the repository (``path`` relative to its root,
+    e.g. ``'tools/train.py'``) as a module, for testing its functions."""
+    import importlib.util
+    name = osp.splitext(osp.basename(path))[0]
+    spec = importlib.util.spec_from_file_location(
+        name, osp.join(REPO_ROOT, path))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

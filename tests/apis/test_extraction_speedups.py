@@ -2,16 +2,15 @@
 library plumbing (channels_last inputs, pinned-memory DataLoader) and
 tools/extract_features.py's --channels-last / --cudnn-benchmark, which are
 ignored on the CPU so that its features stay bit-identical."""
-import importlib.util
 import json
-import os.path as osp
 
 import numpy as np
 import pytest
 import torch
 from mmengine.config import Config
 
-from tests.conftest import REPO_ROOT, save_tiny_encoder, write_tiny_videos
+from tests.conftest import (load_script, save_tiny_encoder,
+                            write_tiny_videos)
 from tsptools.apis import init_encoder, iter_video_features
 from tsptools.apis.feature_extraction import (SequentialClipDataset,
                                               _make_loader)
@@ -33,11 +32,7 @@ def setup(tmp_path_factory):
 
 @pytest.fixture(scope='module')
 def extract_tool():
-    spec = importlib.util.spec_from_file_location(
-        'extract_tool', osp.join(REPO_ROOT, 'tools', 'extract_features.py'))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script('tools/extract_features.py')
 
 
 def entries(setup):

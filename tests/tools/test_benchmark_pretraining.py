@@ -1,26 +1,19 @@
 """tools/benchmark_pretraining.py on precomputed features (no extraction):
 one encoder x two seeds of real tools/train.py and tools/test.py runs,
 one table printed and saved as JSON and Markdown, resumable."""
-import importlib.util
 import json
 import os
-import os.path as osp
 
 import pytest
 
-from tests.conftest import REPO_ROOT
+from tests.conftest import load_script
 from tests.models.localizers.test_feature_pyramid_localizer import \
     make_feature_set
 from tests.tools.test_localizer_test_script import CONFIG
 
 
 def load_tool():
-    spec = importlib.util.spec_from_file_location(
-        'benchmark_pretraining',
-        osp.join(REPO_ROOT, 'tools', 'benchmark_pretraining.py'))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script('tools/benchmark_pretraining.py')
 
 
 def test_specs_and_errors(tmp_path):

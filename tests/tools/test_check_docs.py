@@ -1,23 +1,17 @@
 """tools/misc/check_docs.py: the real documentation passes; a crafted page
 with a wrong option, a missing path, a broken link, an unknown make target
 or a failing marked block does not."""
-import importlib.util
-import os.path as osp
 import subprocess
 import sys
 
 import pytest
 
-from tests.conftest import REPO_ROOT
+from tests.conftest import REPO_ROOT, load_script
 
 
 @pytest.fixture(scope='module')
 def check_docs():
-    path = osp.join(REPO_ROOT, 'tools', 'misc', 'check_docs.py')
-    spec = importlib.util.spec_from_file_location('check_docs', path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script('tools/misc/check_docs.py')
 
 
 def test_real_docs_pass():

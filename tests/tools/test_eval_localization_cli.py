@@ -4,13 +4,14 @@ One run goes through a subprocess (the real command line, gzip input); the
 others call ``main(argv)`` in-process to keep the suite fast.
 """
 import gzip
-import importlib.util
 import json
 import os.path as osp
 import subprocess
 import sys
 
 import pytest
+
+from tests.conftest import load_script
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 SCRIPT = osp.join(ROOT, 'tools', 'analysis_tools', 'eval_localization.py')
@@ -35,10 +36,7 @@ DET = {'results': {
 
 
 def load_cli():
-    spec = importlib.util.spec_from_file_location('eval_localization', SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script('tools/analysis_tools/eval_localization.py')
 
 
 def write(tmp_path, name, obj, compress=False):

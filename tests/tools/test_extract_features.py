@@ -12,8 +12,8 @@ import pytest
 import torch
 from mmengine.config import Config
 
-from tests.conftest import (REPO_ROOT, free_port, save_tiny_encoder,
-                            write_tiny_videos)
+from tests.conftest import (REPO_ROOT, free_port, load_script,
+                            save_tiny_encoder, write_tiny_videos)
 
 # 30 fps, 64x86. T with clip_len 16, frame_interval 2, stride 16, 'drop':
 #   a: 70 frames -> 35 sampled -> (35 - 16) // 16 + 1 = 2
@@ -216,12 +216,7 @@ def test_two_stream_encoder_needs_no_checkpoint(setup, tmp_path):
     assert all(len(p) == 16 for p in parts)
 
     # "none" is the same as leaving CKPT out; other paths are unchanged
-    import importlib.util
-    spec = importlib.util.spec_from_file_location(
-        'extract_features', os.path.join(REPO_ROOT, 'tools',
-                                         'extract_features.py'))
-    tool = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(tool)
+    tool = load_script('tools/extract_features.py')
     rest = ['--video-dir', 'v', '--out-dir', 'o']
     assert tool.parse_args([str(config), 'none', *rest]).checkpoint is None
     assert tool.parse_args([str(config), 'NONE', *rest]).checkpoint is None

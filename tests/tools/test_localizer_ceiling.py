@@ -1,22 +1,16 @@
 """benchmarks/localizer_ceiling.py: the ground-truth features and the
 read-off rule on hand-built cases."""
-import importlib.util
-import os.path as osp
 from types import SimpleNamespace
 
 import numpy as np
 import pytest
 
-ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+from tests.conftest import load_script
 
 
 @pytest.fixture(scope='module')
 def ceiling():
-    path = osp.join(ROOT, 'benchmarks', 'localizer_ceiling.py')
-    spec = importlib.util.spec_from_file_location('localizer_ceiling', path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script('benchmarks/localizer_ceiling.py')
 
 
 def test_clip_windows_and_class_fractions(ceiling):

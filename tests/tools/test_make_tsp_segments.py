@@ -1,10 +1,10 @@
 """tools/data/make_tsp_segments.py and tools/data/check_tsp_segments.py."""
-import importlib.util
 import json
 from pathlib import Path
 
 import pytest
 
+from tests.conftest import load_script
 from tsptools.datasets.tsp_segments import CSV_COLUMNS, read_tsp_csv
 from tsptools.datasets.untrimmed_video_dataset import UntrimmedVideoDataset
 
@@ -13,11 +13,7 @@ OFFICIAL = ROOT.parent / 'shared' / 'data' / 'tsp_official'
 
 
 def _tool(name):
-    spec = importlib.util.spec_from_file_location(
-        name, ROOT / 'tools' / 'data' / f'{name}.py')
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script(f'tools/data/{name}.py')
 
 
 make_tool = _tool('make_tsp_segments')

@@ -1,7 +1,6 @@
 """tools/data/prepare_videos.py on tiny real mp4 files written with PyAV:
 constant 30 fps, the requested short side, short keyframe intervals, frame
 counts of a resampled rate, resume, unreadable inputs."""
-import importlib.util
 import json
 import os
 import subprocess
@@ -12,7 +11,7 @@ import av
 import numpy as np
 import pytest
 
-from tests.conftest import moving_square_frames
+from tests.conftest import load_script, moving_square_frames
 from tsptools.datasets.synthactions.writer import write_video
 
 ROOT = Path(__file__).parents[2]
@@ -20,10 +19,7 @@ TOOL = ROOT / 'tools' / 'data' / 'prepare_videos.py'
 
 
 def _tool():
-    spec = importlib.util.spec_from_file_location('prepare_videos', TOOL)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script('tools/data/prepare_videos.py')
 
 
 tool = _tool()

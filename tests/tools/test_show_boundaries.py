@@ -1,11 +1,10 @@
 """tools/analysis_tools/show_boundaries.py writes one PNG strip per boundary
 type (and a combined one) from a BSP config."""
-import importlib.util
 import os.path as osp
 
 import cv2
 
-from tests.conftest import REPO_ROOT
+from tests.conftest import REPO_ROOT, load_script
 
 CONFIG = osp.join(
     REPO_ROOT, 'configs', 'bsp',
@@ -13,11 +12,7 @@ CONFIG = osp.join(
 
 
 def load_tool():
-    path = osp.join(REPO_ROOT, 'tools', 'analysis_tools', 'show_boundaries.py')
-    spec = importlib.util.spec_from_file_location('show_boundaries', path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script('tools/analysis_tools/show_boundaries.py')
 
 
 def test_writes_a_strip_per_boundary_type(trimmed_set, tmp_path):

@@ -1,13 +1,12 @@
 """tools/train.py --amp / --amp-dtype: the optim_wrapper they produce with
 and without CUDA (CUDA faked by monkeypatching torch.cuda)."""
-import importlib.util
 import os.path as osp
 
 import pytest
 import torch
 from mmengine.config import Config
 
-from tests.conftest import REPO_ROOT
+from tests.conftest import REPO_ROOT, load_script
 
 CONFIG = osp.join(REPO_ROOT, 'configs', 'tsp',
                   'tsp_r2plus1d-34_k400-pre_2xb32-16x2-8e_activitynet.py')
@@ -15,11 +14,7 @@ CONFIG = osp.join(REPO_ROOT, 'configs', 'tsp',
 
 @pytest.fixture(scope='module')
 def train_tool():
-    spec = importlib.util.spec_from_file_location(
-        'train_tool', osp.join(REPO_ROOT, 'tools', 'train.py'))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script('tools/train.py')
 
 
 def merged(train_tool, monkeypatch, *flags):
