@@ -16,18 +16,39 @@ synthesizer = dict(
     max_region_clips=6,
     strides=(1, 2, 3, 4),
     beta_range=(0.6, 1.0),
-    paste='different',
-    crop_size=112,
-    crop_scale=(0.2, 1.0),
-    flip_ratio=0.5,
-    color_jitter=dict(brightness=0.4, contrast=0.4, saturation=0.4, hue=0.1),
-    color_jitter_prob=0.8,
-    blur_prob=0.5,
-    blur_sigma=(0.1, 2.0))
+    paste='different')
+# Augmentation of each synthesized video, one draw per video (MoCo v2's, the
+# four operations the paper names): random resized crop to 112x112,
+# horizontal flip, colour jitter with probability 0.8, Gaussian blur with
+# probability 0.5 (RandomApply is mmcv's).
+view_pipeline = [
+    dict(
+        type='mmaction.RandomResizedCrop',
+        area_range=(0.2, 1.0),
+        aspect_ratio_range=(3 / 4, 4 / 3)),
+    dict(type='mmaction.Resize', scale=(112, 112), keep_ratio=False),
+    dict(type='mmaction.Flip', flip_ratio=0.5),
+    dict(
+        type='RandomApply',
+        prob=0.8,
+        transforms=[
+            dict(
+                type='VideoColorJitter',
+                brightness=0.4,
+                contrast=0.4,
+                saturation=0.4,
+                hue=0.1)
+        ]),
+    dict(
+        type='RandomApply',
+        prob=0.5,
+        transforms=[dict(type='VideoGaussianBlur', sigma_range=(0.1, 2.0))]),
+]
 train_pipeline = [
     dict(
         type='PastePseudoActions',
         synthesizer=synthesizer,
+        view_pipeline=view_pipeline,
         frame_size=(128, 171)),
     dict(type='mmaction.FormatShape', input_format='NCTHW'),
     dict(

@@ -1,18 +1,11 @@
-"""PAL's pseudo-action paste: region boundaries, blending, strides, the
-backgrounds, temporally consistent augmentation, and the decoding transform
-on real mp4 files."""
+"""PAL's pseudo-action paste (the synthesizer): region boundaries, blending,
+strides and the backgrounds, on frame arrays. The decoding transform and the
+augmentation of the views: test_paste_pseudo_actions.py."""
 import numpy as np
 import pytest
-import torch
 
-from tsptools.datasets.transforms import PastePseudoActions
-from tsptools.datasets.transforms import paste_pseudo_actions as paste_module
 from tsptools.datasets.transforms.synthesizers import PseudoActionPaste
-from tsptools.registry import SYNTHESIZERS, TRANSFORMS
-from tsptools.utils import register_all_modules
-
-NO_AUG = dict(crop_size=None, flip_ratio=0.0, color_jitter_prob=0.0,
-              blur_prob=0.0)
+from tsptools.registry import SYNTHESIZERS
 
 
 def indexed_video(num_frames, offset=0, size=4):
@@ -36,16 +29,15 @@ def test_registered_and_defaults_are_the_papers():
     assert synth.strides == (1, 2, 3, 4)
     assert synth.beta_range == (0.6, 1.0)
     assert synth.paste == 'different' and synth.num_backgrounds == 2
-    assert synth.crop_size == 112
 
 
 @pytest.mark.parametrize('seed', range(20))
 def test_region_boundaries_blending_and_strides(seed):
     J, t = 8, 8
-    synth = PseudoActionPaste(num_clips=J, clip_len=t, **NO_AUG)
+    synth = PseudoActionPaste(num_clips=J, clip_len=t)
     source = indexed_video(300)
     backgrounds = [indexed_video(250, 1000), indexed_video(280, 2000)]
-    out = synth(source, backgrounds, rng=seed, augment=False)
+    out = synth(source, backgrounds, rng=seed)
     for view in range(2):
         s, e = out['regions'][view]
         length = e - s + 1
@@ -74,12 +66,11 @@ def test_region_boundaries_blending_and_strides(seed):
 
 def test_blending_ratio_on_known_frames():
     synth = PseudoActionPaste(num_clips=4, clip_len=2, max_region_clips=2,
-                              beta_range=(0.75, 0.75), strides=(1, ),
-                              **NO_AUG)
+                              beta_range=(0.75, 0.75), strides=(1, ))
     source = np.full((20, 2, 2, 3), 200, np.uint8)
     backgrounds = [np.full((20, 2, 2, 3), 40, np.uint8),
                    np.full((20, 2, 2, 3), 0, np.uint8)]
-    out = synth(source, backgrounds, rng=3, augment=False)
+    out = synth(source, backgrounds, rng=3)
     for view, bg in enumerate((40, 0)):
         s, e = out['regions'][view]
         video = out['videos'][view]
@@ -90,7 +81,7 @@ def test_blending_ratio_on_known_frames():
 
 
 def test_draws_cover_the_ranges():
-    synth = PseudoActionPaste(**NO_AUG)
+    synth = PseudoActionPaste()
     lengths, strides, betas, starts = set(), set(), [], set()
     for seed in range(300):
         plan = synth.sample_plan(300, [300, 300], np.random.default_rng(seed))
@@ -107,8 +98,7 @@ def test_draws_cover_the_ranges():
 
 
 def test_only_strides_that_fit_a_short_source():
-    synth = PseudoActionPaste(num_clips=4, clip_len=4, max_region_clips=3,
-                              **NO_AUG)
+    synth = PseudoActionPaste(num_clips=4, clip_len=4, max_region_clips=3)
     for seed in range(50):
         plan = synth.sample_plan(40, [40, 40], seed)
         for (s, e), r, inds in zip(plan['regions'], plan['strides'],
@@ -140,18 +130,17 @@ def test_uniform_background_clips_cover_the_video():
 
 
 def test_same_background_and_no_paste():
-    same = PseudoActionPaste(paste='same', **NO_AUG)
+    same = PseudoActionPaste(paste='same')
     assert same.num_backgrounds == 1
-    out = same(indexed_video(300), [indexed_video(300, 1000)], rng=0,
-               augment=False)
+    out = same(indexed_video(300), [indexed_video(300, 1000)], rng=0)
     assert out['background_ids'] == [0, 0]
     np.testing.assert_array_equal(out['background_inds'][0],
                                   out['background_inds'][1])
 
     none = PseudoActionPaste(num_clips=1, clip_len=8, paste='none',
-                             strides=(2, ), **NO_AUG)
+                             strides=(2, ))
     assert none.num_backgrounds == 0
-    out = none(indexed_video(300), rng=0, augment=False)
+    out = none(indexed_video(300), rng=0)
     assert out['regions'] == [(0, 0), (0, 0)] and out['betas'] == [1.0, 1.0]
     for view in range(2):
         np.testing.assert_array_equal(
@@ -168,128 +157,3 @@ def test_invalid_options_are_errors():
         PseudoActionPaste(beta_range=(0.8, 0.6))
     with pytest.raises(ValueError, match='background videos'):
         PseudoActionPaste().sample_plan(100, [100])
-
-
-def test_augmentation_is_temporally_consistent():
-    synth = PseudoActionPaste(crop_size=16, flip_ratio=0.5,
-                              color_jitter_prob=1.0, blur_prob=1.0)
-    rng = np.random.default_rng(0)
-    frame = rng.integers(0, 256, (24, 32, 3)).astype(np.float32)
-    video = np.repeat(frame[None], 6, axis=0)
-    outs = [synth.augment(video, np.random.default_rng(s)) for s in range(4)]
-    for out in outs:
-        assert out.shape == (6, 16, 16, 3) and out.dtype == np.float32
-        assert 0 <= out.min() and out.max() <= 255
-        # the same parameters for every frame of a video
-        assert np.allclose(out, out[:1], atol=1e-4)
-    # ... and different parameters for different videos
-    assert not np.allclose(outs[0], outs[1])
-
-
-def test_full_frame_crop_and_flip_are_exact():
-    synth = PseudoActionPaste(crop_size=8, crop_scale=(1.0, 1.0),
-                              crop_ratio=(1.0, 1.0), flip_ratio=1.0,
-                              color_jitter_prob=0.0, blur_prob=0.0)
-    video = np.arange(2 * 8 * 8 * 3, dtype=np.float32).reshape(2, 8, 8, 3)
-    out = synth.augment(video, 0)
-    np.testing.assert_allclose(out, video[:, :, ::-1], atol=1e-3)
-
-
-# ----------------------------------------------------------------------------
-# The transform, on real mp4 files
-# ----------------------------------------------------------------------------
-
-
-def pal_results(root, seed=0):
-    names = sorted(p.name for p in (root / 'videos').iterdir())
-    return dict(
-        filename=str(root / 'videos' / names[0]),
-        background_filenames=[str(root / 'videos' / n) for n in names[1:3]],
-        synth_seed=seed)
-
-
-def test_transform_decodes_each_video_once(trimmed_set, monkeypatch):
-    register_all_modules()
-    calls = dict(open=0, get_batch=0)
-    real_open = paste_module.open_video
-
-    def counting_open(*args, **kwargs):
-        calls['open'] += 1
-        reader = real_open(*args, **kwargs)
-
-        class Reader:
-            def __len__(self):
-                return len(reader)
-
-            def get_batch(self, inds):
-                calls['get_batch'] += 1
-                return reader.get_batch(inds)
-
-        return Reader()
-
-    monkeypatch.setattr(paste_module, 'open_video', counting_open)
-    transform = TRANSFORMS.build(
-        dict(type='PastePseudoActions',
-             synthesizer=dict(type='PseudoActionPaste', num_clips=4,
-                              clip_len=4, max_region_clips=3, crop_size=16),
-             frame_size=None))
-    results = transform(pal_results(trimmed_set))
-    assert calls == dict(open=3, get_batch=3)
-    assert results['imgs'].shape == (2 * 4 * 4, 16, 16, 3)
-    assert results['num_clips'] == 8 and results['clip_len'] == 4
-    for key in ('region_a', 'region_b'):
-        s, e = results[key]
-        assert results[key].dtype == np.int64 and 0 <= s <= e < 4
-
-
-def test_transform_pastes_the_planned_source_frames(trimmed_set):
-    """moving_square_frames writes 20 + 4 t in the bottom-left block of frame
-    t: the pasted frames must be the planned source frames, blended."""
-    synth = PseudoActionPaste(num_clips=4, clip_len=4, max_region_clips=3,
-                              **NO_AUG)
-    transform = PastePseudoActions(synth, frame_size=None, augment=False)
-    info = pal_results(trimmed_set, seed=5)
-    results = transform(dict(info))
-    plan = synth.sample_plan(40, [40, 40], np.random.default_rng(5))
-    imgs = results['imgs'].reshape(2, 16, 32, 32, 3)
-    for view, key in enumerate(('region_a', 'region_b')):
-        s, e = plan['regions'][view]
-        assert list(results[key]) == [s, e]
-        assert results['pal_strides'][view] == plan['strides'][view]
-        beta = plan['betas'][view]
-        assert results['pal_betas'][view] == pytest.approx(beta)
-        block = imgs[view, s * 4:(e + 1) * 4, -6:-2, 2:6].mean((1, 2, 3))
-        bg_block = 20 + 4 * plan['background_inds'][view][s * 4:(e + 1) * 4]
-        expected = beta * (20 + 4 * plan['source_inds'][view]) + \
-            (1 - beta) * bg_block
-        np.testing.assert_allclose(block, expected, atol=6)
-
-
-def test_transform_packs_two_videos_for_the_model(trimmed_set):
-    register_all_modules()
-    steps = [
-        dict(type='PastePseudoActions',
-             synthesizer=dict(type='PseudoActionPaste', num_clips=4,
-                              clip_len=4, max_region_clips=3, crop_size=16),
-             frame_size=(24, 24)),
-        dict(type='mmaction.FormatShape', input_format='NCTHW'),
-        dict(type='PackPretextInputs', keys=('region_a', 'region_b'),
-             meta_keys=('sample_idx', 'pal_betas')),
-    ]
-    results = pal_results(trimmed_set)
-    results['sample_idx'] = 3
-    for step in steps:
-        results = TRANSFORMS.build(step)(results)
-    assert results['inputs'].shape == (8, 3, 4, 16, 16)
-    assert results['inputs'].dtype == torch.float32
-    sample = results['data_samples']
-    assert sample.region_a.shape == (2, )
-    assert sample.metainfo['sample_idx'] == 3
-
-
-def test_transform_needs_backgrounds(trimmed_set):
-    transform = PastePseudoActions(dict(type='PseudoActionPaste'))
-    info = pal_results(trimmed_set)
-    info['background_filenames'] = info['background_filenames'][:1]
-    with pytest.raises(KeyError, match='background'):
-        transform(info)

@@ -118,8 +118,10 @@ def test_pal_reads_the_same_with_pyav(trimmed_set):
                               for n in names[1:3]],
         synth_seed=3)
     synth = dict(type='PseudoActionPaste', num_clips=4, clip_len=4,
-                 max_region_clips=3, crop_size=16)
-    out = {backend: PastePseudoActions(synth, frame_size=None,
+                 max_region_clips=3)
+    crop = [dict(type='mmaction.RandomResizedCrop'),
+            dict(type='mmaction.Resize', scale=(16, 16), keep_ratio=False)]
+    out = {backend: PastePseudoActions(synth, crop, frame_size=None,
                                        backend=backend)(dict(sample))
            for backend in ('decord', 'pyav')}
     np.testing.assert_array_equal(out['decord']['imgs'], out['pyav']['imgs'])

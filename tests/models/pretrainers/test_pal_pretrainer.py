@@ -251,7 +251,9 @@ def test_one_training_iteration_on_real_videos(trimmed_set):
     dataset_cfg = Config.fromfile(PAL_CONFIG).train_dataloader.dataset
     dataset_cfg.ann_file = str(trimmed_set / 'train_list.txt')
     dataset_cfg.data_prefix = dict(video=str(trimmed_set / 'videos'))
-    dataset_cfg.pipeline[0].synthesizer.crop_size = S
+    for step in dataset_cfg.pipeline[0].view_pipeline:
+        if step.type == 'mmaction.Resize':
+            step.scale = (S, S)
     dataset = DATASETS.build(dataset_cfg)
     batch = [dataset[i] for i in (0, 4)]
     assert batch[0]['inputs'].shape == (2 * J, 3, T, S, S)

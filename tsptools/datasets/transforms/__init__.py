@@ -12,6 +12,8 @@ from .resize_clip import ResizeClip
 from .resize_features import ResizeFeatures
 from .sample_clip import SampleClip
 from .synthesize_boundary import SynthesizeBoundary
+from .video_color_jitter import VideoColorJitter
+from .video_gaussian_blur import VideoGaussianBlur
 from .synthesizers import *  # noqa: F401,F403
 
 __all__ = [
@@ -19,5 +21,5 @@ __all__ = [
     'PackLocalizationInputs', 'PackPretextInputs', 'PastePseudoActions',
     'PyAVOpen', 'PyAVReader', 'RandomFeatureWindow', 'RescaleFeatureTime',
     'ResizeClip', 'ResizeFeatures', 'SampleClip', 'SynthesizeBoundary',
-    'open_video'
+    'VideoColorJitter', 'VideoGaussianBlur', 'open_video'
 ]

@@ -2,19 +2,17 @@
 for Temporal Action Localization Tasks", CVPR 2022, Sec. 3.2.1).
 
 Pure numpy on frame arrays, so that every step can be checked exactly; the
-transform :class:`PastePseudoActions` decodes the frames and calls it.
+transform :class:`PastePseudoActions` decodes the frames, calls it and
+augments each synthesized video with its ``view_pipeline``.
 """
-import math
 from typing import Dict, List, Optional, Sequence, Tuple
 
-import cv2
 import numpy as np
 
 from tsptools.registry import SYNTHESIZERS
 
 PASTE_MODES = ('different', 'same', 'none')
 BACKGROUND_SAMPLINGS = ('uniform', 'contiguous')
-_GREY = np.array([0.299, 0.587, 0.114], dtype=np.float32)
 
 
 def _as_rng(rng) -> np.random.Generator:
@@ -61,15 +59,8 @@ class PseudoActionPaste:
        video; ``'contiguous'``: the ``J`` clips follow each other
        (``J * t * r_bg`` frames from a random start). Indices are clamped to
        the video (short videos repeat frames).
-    7. **Spatial augmentation** of the synthesized video (MoCo v2's recipe,
-       the four operations the paper names), with one set of parameters per
-       video, so that it is temporally consistent within a video and
-       independent between the two videos: random resized crop to
-       ``crop_size`` (area fraction ``crop_scale``, aspect ratio
-       ``crop_ratio``), horizontal flip (``flip_ratio``), colour jitter
-       (``color_jitter`` strengths, applied with ``color_jitter_prob`` in a
-       random order drawn per video), Gaussian blur (``blur_prob``, sigma
-       uniform in ``blur_sigma``).
+    7. **Augmentation** of each synthesized video is not done here: it is
+       the ``view_pipeline`` of :class:`PastePseudoActions`.
 
     ``paste`` selects the Table 3 settings of the paper:
 
@@ -94,24 +85,6 @@ class PseudoActionPaste:
         background_sampling (str): ``'uniform'`` or ``'contiguous'``.
         background_stride (int | None): frame stride of the background
             clips; ``None`` draws it from ``strides``. Defaults to None.
-        crop_size (int | None): output size of the random resized crop;
-            ``None`` disables cropping (the frames keep their size).
-            Defaults to 112.
-        crop_scale (tuple[float, float]): range of the crop area as a
-            fraction of the frame. Defaults to ``(0.2, 1.0)`` (MoCo v2).
-        crop_ratio (tuple[float, float]): range of the crop aspect ratio
-            (width / height), drawn log-uniformly. Defaults to
-            ``(3 / 4, 4 / 3)``.
-        flip_ratio (float): probability of a horizontal flip. Defaults to 0.5.
-        color_jitter (dict | None): ``brightness``, ``contrast``,
-            ``saturation`` (factors drawn in ``[max(0, 1 - x), 1 + x]``) and
-            ``hue`` (shift drawn in ``[-x, x]`` of a full turn), torchvision's
-            definitions. Defaults to MoCo v2's ``(0.4, 0.4, 0.4, 0.1)``.
-        color_jitter_prob (float): probability of the colour jitter.
-            Defaults to 0.8.
-        blur_prob (float): probability of the Gaussian blur. Defaults to 0.5.
-        blur_sigma (tuple[float, float]): range of the blur's standard
-            deviation in pixels of the output. Defaults to ``(0.1, 2.0)``.
     """
 
     def __init__(self,
@@ -123,15 +96,7 @@ class PseudoActionPaste:
                  beta_range: Tuple[float, float] = (0.6, 1.0),
                  paste: str = 'different',
                  background_sampling: str = 'uniform',
-                 background_stride: Optional[int] = None,
-                 crop_size: Optional[int] = 112,
-                 crop_scale: Tuple[float, float] = (0.2, 1.0),
-                 crop_ratio: Tuple[float, float] = (3 / 4, 4 / 3),
-                 flip_ratio: float = 0.5,
-                 color_jitter: Optional[dict] = None,
-                 color_jitter_prob: float = 0.8,
-                 blur_prob: float = 0.5,
-                 blur_sigma: Tuple[float, float] = (0.1, 2.0)) -> None:
+                 background_stride: Optional[int] = None) -> None:
         if num_clips < 1 or clip_len < 1:
             raise ValueError('num_clips and clip_len must be >= 1')
         if paste not in PASTE_MODES:
@@ -166,21 +131,6 @@ class PseudoActionPaste:
         self.background_sampling = background_sampling
         self.background_stride = None if background_stride is None else int(
             background_stride)
-        self.crop_size = None if crop_size is None else int(crop_size)
-        self.crop_scale = tuple(float(x) for x in crop_scale)
-        self.crop_ratio = tuple(float(x) for x in crop_ratio)
-        self.flip_ratio = float(flip_ratio)
-        self.color_jitter = dict(
-            brightness=0.4, contrast=0.4, saturation=0.4, hue=0.1) \
-            if color_jitter is None else dict(color_jitter)
-        unknown = set(self.color_jitter) - {
-            'brightness', 'contrast', 'saturation', 'hue'
-        }
-        if unknown:
-            raise KeyError(f'unknown color_jitter keys {sorted(unknown)}')
-        self.color_jitter_prob = float(color_jitter_prob)
-        self.blur_prob = float(blur_prob)
-        self.blur_sigma = tuple(float(x) for x in blur_sigma)
 
     # ------------------------------------------------------------------
     # Sampling
@@ -217,7 +167,7 @@ class PseudoActionPaste:
                     num_source_frames: int,
                     num_background_frames: Sequence[int] = (),
                     rng=None) -> Dict:
-        """Draw everything about one sample except the augmentation.
+        """Draw everything about one sample.
 
         Args:
             num_source_frames: frames of the source (pseudo action) video.
@@ -286,7 +236,7 @@ class PseudoActionPaste:
     def render(self, plan: Dict, region_frames: Sequence[np.ndarray],
                background_frames: Sequence[Optional[np.ndarray]]
                ) -> List[np.ndarray]:
-        """Blend the regions onto their backgrounds (no augmentation).
+        """Blend the regions onto their backgrounds.
 
         Args:
             plan: from :meth:`sample_plan`.
@@ -325,19 +275,17 @@ class PseudoActionPaste:
     def __call__(self,
                  source: np.ndarray,
                  backgrounds: Sequence[np.ndarray] = (),
-                 rng=None,
-                 augment: bool = True) -> Dict:
+                 rng=None) -> Dict:
         """Synthesize the two videos from whole frame arrays.
 
         Args:
             source: ``T x H x W x 3`` frames of the pseudo action video.
             backgrounds: ``num_backgrounds`` arrays ``T_i x H x W x 3``.
             rng: ``numpy.random.Generator`` or seed.
-            augment: apply the spatial augmentation.
 
         Returns:
             ``plan`` (see :meth:`sample_plan`) updated with ``videos``, the
-            two float32 ``J * t x h x w x 3`` videos.
+            two float32 ``J * t x H x W x 3`` videos of :meth:`render`.
         """
         rng = _as_rng(rng)
         plan = self.sample_plan(len(source), [len(b) for b in backgrounds],
@@ -347,114 +295,12 @@ class PseudoActionPaste:
             backgrounds[i][inds] for i, inds in zip(plan['background_ids'],
                                                     plan['background_inds'])
         ] or [None, None]
-        return self.synthesize(plan, regions, bgs, rng, augment)
-
-    def synthesize(self, plan: Dict, region_frames, background_frames, rng,
-                   augment: bool = True) -> Dict:
-        """:meth:`render` then (optionally) :meth:`augment` each video."""
-        videos = self.render(plan, region_frames, background_frames)
-        if augment:
-            videos = [self.augment(v, rng) for v in videos]
-        plan = dict(plan)
-        plan['videos'] = videos
+        plan['videos'] = self.render(plan, regions, bgs)
         return plan
-
-    # ------------------------------------------------------------------
-    # Spatial augmentation (one parameter set per video)
-    # ------------------------------------------------------------------
-
-    def crop_box(self, height: int, width: int, rng) -> Tuple[int, int, int,
-                                                              int]:
-        """torchvision's RandomResizedCrop box ``(y, x, h, w)``: up to 10
-        draws of area and log-uniform ratio, else the centre crop of the
-        closest allowed ratio."""
-        area = height * width
-        log_ratio = (math.log(self.crop_ratio[0]),
-                     math.log(self.crop_ratio[1]))
-        for _ in range(10):
-            target = area * rng.uniform(*self.crop_scale)
-            ratio = math.exp(rng.uniform(*log_ratio))
-            w = int(round(math.sqrt(target * ratio)))
-            h = int(round(math.sqrt(target / ratio)))
-            if 0 < w <= width and 0 < h <= height:
-                y = int(rng.integers(0, height - h + 1))
-                x = int(rng.integers(0, width - w + 1))
-                return y, x, h, w
-        in_ratio = width / height
-        if in_ratio < min(self.crop_ratio):
-            w, h = width, int(round(width / min(self.crop_ratio)))
-        elif in_ratio > max(self.crop_ratio):
-            h, w = height, int(round(height * max(self.crop_ratio)))
-        else:
-            h, w = height, width
-        return (height - h) // 2, (width - w) // 2, h, w
-
-    def augment(self, video: np.ndarray, rng=None) -> np.ndarray:
-        """Crop, flip, colour-jitter and blur every frame of ``video``
-        (``T x H x W x 3`` float32, 0-255) with the same parameters."""
-        rng = _as_rng(rng)
-        video = np.asarray(video, dtype=np.float32)
-        if self.crop_size is not None:
-            y, x, h, w = self.crop_box(video.shape[1], video.shape[2], rng)
-            size = (self.crop_size, self.crop_size)
-            video = np.stack([
-                cv2.resize(
-                    np.ascontiguousarray(f[y:y + h, x:x + w]),
-                    size,
-                    interpolation=cv2.INTER_LINEAR) for f in video
-            ])
-        if rng.random() < self.flip_ratio:
-            video = video[:, :, ::-1]
-        if rng.random() < self.color_jitter_prob:
-            video = self._color_jitter(video, rng)
-        if rng.random() < self.blur_prob:
-            sigma = float(rng.uniform(*self.blur_sigma))
-            video = np.stack([
-                cv2.GaussianBlur(np.ascontiguousarray(f), (0, 0), sigma)
-                for f in video
-            ])
-        return np.ascontiguousarray(video, dtype=np.float32)
-
-    def _color_jitter(self, video: np.ndarray, rng) -> np.ndarray:
-        cj = self.color_jitter
-        factors = {}
-        for name in ('brightness', 'contrast', 'saturation'):
-            x = float(cj.get(name, 0.0))
-            factors[name] = float(rng.uniform(max(0.0, 1 - x), 1 + x)) \
-                if x > 0 else None
-        hue = float(cj.get('hue', 0.0))
-        factors['hue'] = float(rng.uniform(-hue, hue)) if hue > 0 else None
-        for name in rng.permutation(['brightness', 'contrast', 'saturation',
-                                     'hue']):
-            f = factors[name]
-            if f is None:
-                continue
-            if name == 'brightness':
-                video = video * np.float32(f)
-            elif name == 'contrast':
-                mean = np.float32((video @ _GREY).mean())
-                video = np.float32(f) * video + np.float32(1 - f) * mean
-            elif name == 'saturation':
-                grey = (video @ _GREY)[..., None]
-                video = np.float32(f) * video + np.float32(1 - f) * grey
-            else:
-                video = self._shift_hue(video, f)
-            video = np.clip(video, 0, 255, out=video)
-        return video
-
-    @staticmethod
-    def _shift_hue(video: np.ndarray, shift: float) -> np.ndarray:
-        shape = video.shape
-        flat = np.ascontiguousarray(video.reshape(-1, shape[-2], 3) / 255.0,
-                                    dtype=np.float32)
-        hsv = cv2.cvtColor(flat, cv2.COLOR_RGB2HSV)
-        hsv[..., 0] = np.mod(hsv[..., 0] + shift * 360.0, 360.0)
-        rgb = cv2.cvtColor(hsv, cv2.COLOR_HSV2RGB) * np.float32(255)
-        return rgb.reshape(shape)
 
     def __repr__(self) -> str:
         return (f'{self.__class__.__name__}(num_clips={self.num_clips}, '
                 f'clip_len={self.clip_len}, region_clips=['
                 f'{self.min_region_clips}, {self.max_region_clips}], '
                 f'strides={self.strides}, beta_range={self.beta_range}, '
-                f'paste={self.paste!r}, crop_size={self.crop_size})')
+                f'paste={self.paste!r})')
