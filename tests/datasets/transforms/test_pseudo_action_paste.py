@@ -5,6 +5,8 @@ import numpy as np
 import pytest
 
 from tsptools.datasets.transforms.synthesizers import PseudoActionPaste
+from tsptools.datasets.transforms.synthesizers.pseudo_action_paste import \
+    blend
 from tsptools.registry import SYNTHESIZERS
 
 
@@ -78,6 +80,20 @@ def test_blending_ratio_on_known_frames():
         assert np.all(video[s * 2:(e + 1) * 2] == 0.75 * 200 + 0.25 * bg)
         outside = np.delete(video, np.s_[s * 2:(e + 1) * 2], axis=0)
         assert np.all(outside == bg)
+
+
+@pytest.mark.parametrize('dtype', [np.uint8, np.float32])
+def test_blend_is_the_float32_expression(dtype):
+    rng = np.random.default_rng(0)
+    region = rng.integers(0, 256, (6, 5, 7, 3)).astype(dtype)
+    background = rng.integers(0, 256, (6, 5, 7, 3)).astype(dtype)
+    for beta in (0.6, 0.8137, 1.0):
+        out = np.full(region.shape, -1, np.float32)
+        blend(region, background, beta, out)
+        b = np.float32(beta)
+        expected = b * region.astype(np.float32) + \
+            (np.float32(1) - b) * background.astype(np.float32)
+        np.testing.assert_allclose(out, expected, rtol=2e-7, atol=0)
 
 
 def test_draws_cover_the_ranges():
