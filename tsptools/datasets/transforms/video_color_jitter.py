@@ -48,15 +48,16 @@ def adjust_saturation(video: np.ndarray, factor: float) -> np.ndarray:
 
 
 def shift_hue(video: np.ndarray, shift: float) -> np.ndarray:
-    """Rotate the hue by ``shift`` turns: OpenCV's float HSV (hue in
-    degrees, scale-free in RGB, so the 0-255 values go in unchanged), hue
+    """Rotate the hue by ``shift`` turns (in place): OpenCV's float HSV (hue
+    in degrees, scale-free in RGB, so the 0-255 values go in unchanged), hue
     ``+ 360 * (shift mod 1)``, back to RGB (which takes the hue modulo
     360)."""
-    shape = video.shape
-    hsv = cv2.cvtColor(video.reshape(-1, shape[-2], 3), cv2.COLOR_RGB2HSV)
-    hue = hsv[..., 0]
+    flat = video.reshape(-1, video.shape[-2], 3)
+    cv2.cvtColor(flat, cv2.COLOR_RGB2HSV, dst=flat)  # in place
+    hue = flat[..., 0]
     np.add(hue, np.float32((shift % 1.0) * 360.0), out=hue)
-    return cv2.cvtColor(hsv, cv2.COLOR_HSV2RGB).reshape(shape)
+    cv2.cvtColor(flat, cv2.COLOR_HSV2RGB, dst=flat)
+    return video
 
 
 _ADJUST = dict(brightness=adjust_brightness, contrast=adjust_contrast,
