@@ -8,7 +8,7 @@ from mmengine.registry import DefaultScope
 from tsptools.registry import SYNTHESIZERS, TRANSFORMS
 from tsptools.utils import seeded_global_rng
 from .decord_open import open_video
-from .pyav_open import BACKENDS, PyAVReader, get_frames
+from .pyav_open import BACKENDS, PyAVReader, get_frame_list
 
 
 def _read_frames(reader, filename: str, inds: np.ndarray,
@@ -23,16 +23,20 @@ def _read_frames(reader, filename: str, inds: np.ndarray,
     unique, rows = np.unique(np.asarray(inds, dtype=np.int64),
                              return_inverse=True)
     try:
-        frames = get_frames(reader, unique)
+        frames = get_frame_list(reader, unique)
     except Exception as err:
         raise RuntimeError(f'Failed to decode frames {unique.min()}..'
                            f'{unique.max()} of {filename}: {err}') from err
-    if size is not None and tuple(frames.shape[1:3]) != tuple(size):
-        frames = np.stack([
-            cv2.resize(f, (size[1], size[0]), interpolation=cv2.INTER_LINEAR)
-            for f in frames
-        ])
-    return frames, rows.reshape(-1)
+    shape = frames[0].shape
+    if size is not None and tuple(shape[:2]) != tuple(size):
+        # resized straight into one array, without stacking the frames
+        resized = np.empty((len(frames), size[0], size[1]) + shape[2:],
+                           frames[0].dtype)
+        for frame, out in zip(frames, resized):
+            cv2.resize(frame, (size[1], size[0]), dst=out,
+                       interpolation=cv2.INTER_LINEAR)
+        frames = resized
+    return np.asarray(frames), rows.reshape(-1)
 
 
 def build_view_pipeline(steps: Optional[Sequence[Union[dict, Callable]]]
@@ -183,7 +187,8 @@ class PastePseudoActions(BaseTransform):
                 frames, rows = _read_frames(bg_readers[b], bg_file,
                                             plan['background_inds'][views[0]],
                                             size)
-                frames = frames[rows]
+                if not np.array_equal(rows, np.arange(len(frames))):
+                    frames = frames[rows]  # repeated frames (short video)
                 for v in views:
                     backgrounds[v] = frames
 

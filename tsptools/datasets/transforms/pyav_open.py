@@ -11,7 +11,7 @@ same as decord's (both convert with FFmpeg's swscale to RGB24).
 import os
 import os.path as osp
 from fractions import Fraction
-from typing import Optional, Sequence
+from typing import List, Optional, Sequence
 
 import numpy as np
 
@@ -81,8 +81,8 @@ class PyAVReader:
         if pts is None:
             raise RuntimeError(f'{self.filename}: a frame has no timestamp')
         exact = (pts - self._start) / self._ticks
-        index = int(round(exact))
-        if abs(exact - index) > 0.25:
+        index = round(exact)
+        if not -0.25 <= exact - index <= 0.25:
             raise RuntimeError(
                 f'{self.filename}: frame timestamp {pts} is not on the '
                 f'{float(self._rate):g} fps grid (variable frame rate?): '
@@ -105,6 +105,12 @@ class PyAVReader:
         distinct indices are read in runs (cut where two are more than
         :attr:`seek_gap` frames apart): per run, one seek to the keyframe
         before its first frame, then decoding forward to its last."""
+        return np.stack(self.get_list(indices))
+
+    def get_list(self, indices: Sequence[int]) -> List[np.ndarray]:
+        """The frames of :meth:`get_batch` as a list of ``H x W x 3``
+        arrays, without stacking them (a repeated index repeats the same
+        array)."""
         indices = np.asarray(indices, dtype=np.int64).reshape(-1)
         if len(indices) == 0:
             raise ValueError('get_batch needs at least one index')
@@ -116,13 +122,13 @@ class PyAVReader:
         cuts = np.flatnonzero(np.diff(wanted) > self.seek_gap) + 1
         out = {}
         for run in np.split(wanted, cuts):
-            self._read_run({int(i) for i in run}, out)
-        missing = sorted(set(int(i) for i in wanted) - set(out))
+            self._read_run(set(run.tolist()), out)
+        missing = sorted(set(wanted.tolist()) - set(out))
         if missing:
             raise RuntimeError(
                 f'{self.filename}: frames {missing[:5]} could not be decoded '
                 f'({self._frames} frames in the header)')
-        return np.stack([out[int(i)] for i in indices])
+        return [out[i] for i in indices.tolist()]
 
     #: a jump of more frames than this seeks instead of decoding through
     seek_gap = 32
@@ -139,24 +145,28 @@ class PyAVReader:
                 self._container.seek(
                     self._start + int(target * self._ticks), backward=True,
                     any_frame=False, stream=self._stream)
-                overshot, done, got = False, False, set()
+                overshot, done, got = False, False, 0
+                skipping = False  # codec.skip_frame is 'DEFAULT'
                 for n, packet in enumerate(self._container.demux(
                         self._stream)):
-                    index = None if packet.pts is None else \
-                        self._index(packet.pts)
+                    pts = packet.pts
+                    index = None if pts is None else self._index(pts)
                     if n == 0 and back is not None and index is not None \
                             and index > first:
                         overshot = True
                         break
-                    codec.skip_frame = 'NONREF' if index is not None and \
-                        index not in wanted else 'DEFAULT'
+                    # set only on a change: the decoder keeps the setting
+                    skip = index is not None and index not in wanted
+                    if skip is not skipping:
+                        codec.skip_frame = 'NONREF' if skip else 'DEFAULT'
+                        skipping = skip
                     for frame in packet.decode():
                         shown = self._index(frame.pts)
-                        if shown in wanted:
+                        if shown in wanted and shown not in out:
                             out[shown] = self._convert(frame)
-                            got.add(shown)
+                            got += 1
                         done = done or shown >= last
-                    if done or len(got) == len(wanted):
+                    if done or got == len(wanted):
                         break
             except RuntimeError:
                 raise
@@ -189,6 +199,15 @@ def get_frames(reader, indices) -> np.ndarray:
     :class:`PyAVReader` readers."""
     frames = reader.get_batch(indices)
     return frames.asnumpy() if hasattr(frames, 'asnumpy') else frames
+
+
+def get_frame_list(reader, indices) -> Sequence[np.ndarray]:
+    """The frames of :func:`get_frames` as a sequence of ``H x W x 3``
+    arrays: :meth:`PyAVReader.get_list` (no stacking, for a caller that
+    copies the frames anyway), else the array of :func:`get_frames`."""
+    if isinstance(reader, PyAVReader):
+        return reader.get_list(indices)
+    return get_frames(reader, indices)
 
 
 @TRANSFORMS.register_module()
