@@ -9,6 +9,11 @@ import pytest
 from tsptools.utils import seeded_global_rng
 
 
+def seed_both(seed):
+    np.random.seed(seed)
+    random.seed(seed)
+
+
 def draws():
     return (np.random.rand(3).tolist(),
             np.random.randint(0, 2**31, 2).tolist(),
@@ -16,12 +21,11 @@ def draws():
 
 
 def test_same_seed_same_draws_whatever_the_state_before():
-    np.random.seed(1)
-    random.seed(1)
+    seed_both(1)
     with seeded_global_rng(7):
         first = draws()
-    np.random.seed(2)
-    random.seed(123)
+    seed_both(2)
+    random.random()
     np.random.rand(5)  # advance the global generators somewhere else
     with seeded_global_rng(7):
         second = draws()
@@ -32,11 +36,9 @@ def test_same_seed_same_draws_whatever_the_state_before():
 
 
 def test_global_state_is_restored():
-    np.random.seed(3)
-    random.seed(3)
+    seed_both(3)
     expected = draws()
-    np.random.seed(3)
-    random.seed(3)
+    seed_both(3)
     with seeded_global_rng(11):
         inside = draws()
     assert draws() == expected  # as if the block had not run
@@ -44,11 +46,9 @@ def test_global_state_is_restored():
 
 
 def test_global_state_is_restored_when_the_body_raises():
-    np.random.seed(4)
-    random.seed(4)
+    seed_both(4)
     expected = draws()
-    np.random.seed(4)
-    random.seed(4)
+    seed_both(4)
     with pytest.raises(RuntimeError):
         with seeded_global_rng(5):
             np.random.rand(10)

@@ -2,7 +2,8 @@
 frames are the planned ones, the packed inputs; the view pipeline: one draw
 per video (temporally consistent), independent between the two videos,
 reproducible from synth_seed whatever the global generators held, which it
-leaves as they were."""
+leaves as they were; VideoColorJitter and VideoGaussianBlur inside
+mmcv.RandomApply at probability 0 and 1."""
 import random
 
 import numpy as np
@@ -11,6 +12,8 @@ import torch
 
 from tsptools.datasets.transforms import PastePseudoActions
 from tsptools.datasets.transforms import paste_pseudo_actions as paste_module
+from tsptools.datasets.transforms.paste_pseudo_actions import \
+    build_view_pipeline
 from tsptools.datasets.transforms.synthesizers import PseudoActionPaste
 from tsptools.registry import TRANSFORMS
 from tsptools.utils import register_all_modules
@@ -225,6 +228,25 @@ def test_views_of_different_sizes_are_an_error(trimmed_set):
     transform = PastePseudoActions(SYNTH, [CropMore()], frame_size=None)
     with pytest.raises(ValueError, match='fixed size'):
         transform(pal_results(trimmed_set))
+
+
+@pytest.mark.parametrize('prob', [0.0, 1.0])
+@pytest.mark.parametrize('step, added', [
+    (dict(type='VideoColorJitter'), 'color_jitter'),
+    (dict(type='VideoGaussianBlur'), 'blur_sigma'),
+])
+def test_probability_edges_with_random_apply(prob, step, added):
+    # built as the view pipeline is: the unscoped names inside RandomApply
+    # resolve without a default scope
+    apply, = build_view_pipeline(
+        [dict(type='RandomApply', prob=prob, transforms=[step])])
+    video = np.random.default_rng(2).uniform(0, 255, (2, 8, 8, 3)).astype(
+        np.float32)
+    for seed in range(10):
+        np.random.seed(seed)
+        results = apply(dict(imgs=video))
+        assert (added in results) == (prob == 1.0)
+        assert (results['imgs'] is video) == (prob == 0.0)
 
 
 def test_invalid_view_pipeline_steps_are_errors(trimmed_set):
