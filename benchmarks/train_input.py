@@ -6,6 +6,7 @@ sequential decoding of the same frames.
         [--duration S] [--samples 24] [--rounds 3] [--methods tsp bsp pal]
         [--variants raw raw-decode-size prepared prepared-pyav]
         [--gop 16] [--no-pixels] [--no-backbone] [--json PATH]
+        [--profile N]
 
 Videos: per size, two H.264 files at 30 fps that look like camera footage to
 the encoder (random images with the 1/f spectrum of natural images, panning,
@@ -54,6 +55,11 @@ Variants (``--variants``):
 Pixels: mean / max absolute difference (0-255) of the 128 x 171 TSP frames
 each way gives, against decoding at full size and the official float
 bilinear resize.
+
+Profile (``--profile N``): after each measurement, the same samples again
+under cProfile with a CPU clock, and the ``N`` functions with the most CPU
+time, themselves and their callees included (where a sample's time goes:
+decoding, resizing, each transform).
 
 Backbone: forward + backward clips/s of the TSP paper backbone (R(2+1)D-34 of
 ``configs/tsp/tsp_r2plus1d-34_k400-pre_2xb32-16x2-8e_activitynet.py``) on a
@@ -120,6 +126,9 @@ def parse_args(argv=None):
                         help='forward + backward iterations (default 1)')
     parser.add_argument('--no-pixels', action='store_true',
                         help='skip the pixel comparison of the resizes')
+    parser.add_argument('--profile', type=int, default=0, metavar='N',
+                        help='print the N functions with the most CPU time '
+                        '(cumulative) of each pipeline')
     parser.add_argument('--json', default=None,
                         help='results file (default WORK_DIR/results.json)')
     parser.add_argument('--seed', type=int, default=0)
@@ -459,6 +468,27 @@ def measure(dataset, paths, samples, rounds, seed):
         cpu_ratio=med(r['seq_cpu'] / r['cpu'] for r in rows))
 
 
+def profile_pipeline(dataset, samples, seed, top):
+    """Print the ``top`` functions with the most cumulative CPU time (a
+    CPU-clock cProfile) over the first ``samples`` of the shuffled order of
+    :func:`measure`, per sample."""
+    import cProfile
+    import io
+    import pstats
+    order = np.random.default_rng(seed).permutation(len(dataset))[:samples]
+    profiler = cProfile.Profile(time.process_time)
+    profiler.enable()
+    for i in order:
+        dataset[int(i)]
+    profiler.disable()
+    out = io.StringIO()
+    stats = pstats.Stats(profiler, stream=out)
+    stats.sort_stats('cumulative').print_stats(top)
+    print(f'CPU profile of {len(order)} samples (seconds in total; '
+          f'divide by {len(order)} for a sample):')
+    print(out.getvalue().split('\n', 4)[-1].rstrip())
+
+
 def time_backbone(iters):
     """Forward + backward clips/s of the TSP paper backbone on a batch of 2
     clips of 3 x 16 x 112 x 112 (torch's default threads)."""
@@ -599,6 +629,9 @@ def main(argv=None):
                     1, args.samples // 8)
                 start = time.perf_counter()
                 m = measure(dataset, paths, samples, args.rounds, args.seed)
+                if args.profile:
+                    profile_pipeline(dataset, samples, args.seed,
+                                     args.profile)
                 info = infos[osp.abspath(paths[0])]
                 results.append(dict(
                     method=method, size=size, variant=variant,
