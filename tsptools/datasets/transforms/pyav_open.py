@@ -157,7 +157,7 @@ class PyAVReader:
                         break
                     # set only on a change: the decoder keeps the setting
                     skip = index is not None and index not in wanted
-                    if skip is not skipping:
+                    if skip != skipping:
                         codec.skip_frame = 'NONREF' if skip else 'DEFAULT'
                         skipping = skip
                     for frame in packet.decode():
