@@ -13,6 +13,8 @@ from tsptools.datasets.transforms.synthesizers import (DiffClassSynthesizer,
                                                        SameClassSynthesizer,
                                                        SameSpeedSynthesizer,
                                                        compose)
+from tsptools.datasets.transforms.synthesizers.base_synthesizer import \
+    dyadic_numerators
 from tsptools.registry import SYNTHESIZERS
 
 
@@ -215,3 +217,41 @@ def test_transform_errors_name_the_file(tmp_path):
         SynthesizeBoundary().transform(
             dict(synthesizer=SameSpeedSynthesizer(),
                  sources=[dict(filename=str(tmp_path / 'missing.mp4'))]))
+
+
+def float64_compose(sources, index, weight):
+    """The float64 arithmetic of :func:`compose` written out: every blend
+    as ``floor(sum_s w_s * x_s + 0.5)`` in float64, clipped to uint8."""
+    out = np.empty((len(index), ) + sources[0].shape[1:], np.uint8)
+    for i, (row, w) in enumerate(zip(index, weight)):
+        used = [s for s in range(len(row)) if row[s] >= 0 and w[s] != 0]
+        if len(used) == 1 and w[used[0]] == 1:
+            out[i] = sources[used[0]][row[used[0]]]
+            continue
+        acc = sum(w[s] * sources[s][row[s]].astype(np.float64) for s in used)
+        out[i] = np.clip(np.floor(acc + 0.5), 0, 255).astype(np.uint8)
+    return out
+
+
+def test_blends_equal_the_float64_arithmetic_for_every_pixel_pair():
+    # every pair of uint8 values, as two 256 x 256 x 1 frames
+    a = np.repeat(np.arange(256, dtype=np.uint8), 256).reshape(1, 256, 256, 1)
+    b = np.tile(np.arange(256, dtype=np.uint8), 256).reshape(1, 256, 256, 1)
+    rng = np.random.default_rng(0)
+    pairs = {tuple(w) for tau in range(1, 9) for eps in range(1, tau + 1)
+             for w in DiffClassSynthesizer(tau=tau).weights(eps)}
+    pairs |= {(1 / 3, 2 / 3), (0.1, 0.9), (0.5, 0.25), (0.75, 0.5),
+              (1 / 256, 255 / 256), (1.5, 0.7), (-0.2, 0.9)}
+    pairs |= {tuple(w) for w in rng.random((40, 2))}
+    pairs |= {tuple(w) for w in rng.uniform(-0.5, 1.5, (20, 2))}
+    pairs = sorted(w for w in pairs if 0 not in w)  # no copies
+    assert dyadic_numerators((0.25, 0.75)) == [32, 96]
+    assert dyadic_numerators((1 / 3, 2 / 3)) is None
+    assert dyadic_numerators((0.75, 0.5)) is None  # sum > 1: clipping
+    assert sum(dyadic_numerators(w) is not None for w in pairs) > 10
+    index = np.array([[0, 0], [0, -1], [-1, 0]])
+    for w0, w1 in pairs:
+        weight = np.array([[w0, w1], [w0, 0], [0, w1]])
+        np.testing.assert_array_equal(
+            compose([a, b], index, weight),
+            float64_compose([a, b], index, weight), err_msg=f'{w0}, {w1}')
