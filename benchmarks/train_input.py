@@ -376,7 +376,9 @@ def covered_frames(indices, gap=SEQ_CHUNK):
 
 class FrameCensus:
     """Counts the source frames the samples cover: patches the readers'
-    ``get_batch`` to add :func:`covered_frames` of each call's indices."""
+    reading method (decord's ``get_batch``, ``PyAVReader.get_list``, which
+    its ``get_batch`` calls) to add :func:`covered_frames` of each call's
+    indices."""
 
     def __enter__(self):
         import decord
@@ -384,20 +386,21 @@ class FrameCensus:
         from tsptools.datasets.transforms.pyav_open import PyAVReader
         self.frames = 0
         self._saved = []
-        for cls in (decord.VideoReader, PyAVReader):
-            original = cls.get_batch
-            self._saved.append((cls, original))
+        for cls, name in ((decord.VideoReader, 'get_batch'),
+                          (PyAVReader, 'get_list')):
+            original = getattr(cls, name)
+            self._saved.append((cls, name, original))
 
             def counting(reader, indices, _original=original):
                 self.frames += covered_frames(indices)
                 return _original(reader, indices)
 
-            cls.get_batch = counting
+            setattr(cls, name, counting)
         return self
 
     def __exit__(self, *exc):
-        for cls, original in self._saved:
-            cls.get_batch = original
+        for cls, name, original in self._saved:
+            setattr(cls, name, original)
 
 
 def time_pipeline(dataset, indices):

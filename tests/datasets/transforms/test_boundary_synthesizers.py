@@ -1,7 +1,10 @@
 """BSP boundary synthesizers (Eq. 1-3) on tiny frame arrays with exact
 expected frames, and the SynthesizeBoundary transform on real mp4s."""
+import random
+
 import numpy as np
 import pytest
+import torch
 
 from tests.conftest import moving_square_frames
 from tsptools.datasets.synthactions.writer import write_video
@@ -12,7 +15,7 @@ from tsptools.datasets.transforms.synthesizers import (DiffClassSynthesizer,
                                                        DiffSpeedSynthesizer,
                                                        SameClassSynthesizer,
                                                        SameSpeedSynthesizer,
-                                                       compose)
+                                                       compose, compose_frames)
 from tsptools.datasets.transforms.synthesizers.base_synthesizer import \
     dyadic_numerators
 from tsptools.registry import SYNTHESIZERS
@@ -168,6 +171,21 @@ def two_videos(tmp_path_factory):
     return paths
 
 
+@pytest.fixture(scope='module')
+def bframe_videos(tmp_path_factory):
+    """Two 32 x 32 videos and one 48 x 64 with B-frames and a keyframe every
+    8 frames, as prepared videos have."""
+    root = tmp_path_factory.mktemp('bsp_bframes')
+    paths = []
+    for k, (height, width) in enumerate(((32, 32), (32, 32), (48, 64))):
+        path = str(root / f'b{k}.mp4')
+        write_video(path, moving_square_frames(60, k % 2, height, width,
+                                               seed=k),
+                    preset='fast', options=dict(g='8'))
+        paths.append(path)
+    return paths
+
+
 def decode(path, inds):
     return open_video(path).get_batch(list(inds)).asnumpy()
 
@@ -255,3 +273,102 @@ def test_blends_equal_the_float64_arithmetic_for_every_pixel_pair():
         np.testing.assert_array_equal(
             compose([a, b], index, weight),
             float64_compose([a, b], index, weight), err_msg=f'{w0}, {w1}')
+
+
+def test_compose_frames_share_no_memory():
+    rng = np.random.default_rng(2)
+    src = rng.integers(0, 256, (4, 3, 5, 3), dtype=np.uint8)
+    expected = src[[0, 1, 1, 3]].copy()
+    # slow motion repeats source frame 1
+    frames = compose_frames([src], [[0], [1], [1], [3]], np.ones((4, 1)))
+    np.testing.assert_array_equal(np.stack(frames), expected)
+    for i in range(4):
+        for j in range(i):
+            assert not np.shares_memory(frames[i], frames[j])
+    for frame in frames:  # mmaction2's Flip flips in place
+        frame[:] = frame[:, ::-1].copy()
+    np.testing.assert_array_equal(np.stack(frames), expected[:, :, ::-1])
+    # a list with one array in two places (PyAVReader.get_list of a
+    # repeated index)
+    listed = [src[0].copy(), src[1].copy()]
+    frames = compose_frames([listed + listed[:1]], [[0], [2], [1]],
+                            np.ones((3, 1)))
+    np.testing.assert_array_equal(np.stack(frames), src[[0, 0, 1]])
+    assert not np.shares_memory(frames[0], frames[1])
+
+
+def test_composed_clips_equal_the_float64_pipeline(bframe_videos):
+    """Every boundary type of the BSP config, both readers, a source of
+    another size: the clip is the float64 composition of the frames decord
+    decodes, and the config's training pipeline gives the same tensors as
+    on that clip."""
+    from mmengine.config import Config
+    from mmengine.dataset import Compose
+
+    from tests.conftest import REPO_ROOT
+    from tsptools.utils import register_all_modules
+    register_all_modules()
+    cfg = Config.fromfile(f'{REPO_ROOT}/configs/_base_/datasets/'
+                          'kinetics400-bsp.py')
+    after = Compose(cfg.train_pipeline[1:])
+    synths = [SYNTHESIZERS.build(s) for s in cfg.synthesizers]
+    rng = np.random.default_rng(0)
+    for trial in range(12):
+        synth = synths[trial % 4]
+        params = synth.sample_params(rng)
+        names = rng.permutation(3)[:synth.num_sources]
+        sources = [dict(filename=bframe_videos[int(k)], offset=rng.random())
+                   for k in names]
+        index, weight = synth.index_map(**params)
+        for backend in ('decord', 'pyav'):
+            results = SynthesizeBoundary(backend=backend).transform(
+                dict(synthesizer=synth, synth_params=params,
+                     sources=sources, boundary_label=trial % 4))
+            inds = results['source_frame_inds']
+            decoded = [decode(s['filename'], i)
+                       for s, i in zip(sources, inds)]
+            height, width = decoded[0].shape[1:3]
+            decoded = [decoded[0]] + [match_size(f, height, width)
+                                      for f in decoded[1:]]
+            # the decoded frames are the used window frames, in order
+            mapped = np.full_like(index, -1)
+            for s in range(synth.num_sources):
+                valid = index[:, s] >= 0
+                used = np.unique(index[valid, s])
+                assert len(used) == len(inds[s])
+                mapped[valid, s] = np.searchsorted(used, index[valid, s])
+            clip = float64_compose(decoded, mapped, weight)
+            np.testing.assert_array_equal(np.stack(results['imgs']), clip)
+            ref = dict(results, imgs=list(clip.copy()))
+            for r in (results, ref):
+                random.seed(trial)
+                np.random.seed(trial)
+                r['inputs'] = after(dict(r))['inputs']
+            assert torch.equal(results['inputs'], ref['inputs'])
+
+
+def test_a_file_used_twice_is_opened_and_read_once(bframe_videos,
+                                                   monkeypatch):
+    opened, reads = [], []
+    transform = SynthesizeBoundary(backend='pyav')
+    original_open, original_read = transform._open, transform._read
+    monkeypatch.setattr(transform, '_open',
+                        lambda f: opened.append(f) or original_open(f))
+    monkeypatch.setattr(
+        transform, '_read',
+        lambda r, f, i: reads.append(i.tolist()) or original_read(r, f, i))
+    # a class with one video: both windows of a same-class boundary in it
+    path = bframe_videos[0]
+    results = transform.transform(dict(
+        synthesizer=SameClassSynthesizer(tau=4, frame_interval=2),
+        sources=[dict(filename=path, offset=0.1),
+                 dict(filename=path, offset=0.14)]))
+    inds = results['source_frame_inds']
+    assert opened == [path] and reads == [inds[0].tolist() +
+                                          inds[1].tolist()]
+    assert set(inds[0].tolist()) & set(inds[1].tolist())  # overlapping
+    imgs = results['imgs']
+    np.testing.assert_array_equal(
+        np.stack(imgs), np.concatenate([decode(path, i) for i in inds]))
+    assert not any(np.shares_memory(imgs[i], imgs[j])
+                   for i in range(8) for j in range(i))

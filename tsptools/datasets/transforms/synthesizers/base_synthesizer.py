@@ -110,6 +110,63 @@ def blend(frames: Sequence[np.ndarray], weights: Sequence[float],
     np.take(table, key, out=out, mode='clip')  # keys are < len(table)
 
 
+def frame_shape(frames: Sequence[np.ndarray]) -> tuple:
+    """``H x W x C`` of an ``N x H x W x C`` array or a list of frames."""
+    if isinstance(frames, np.ndarray):
+        return tuple(frames.shape[1:])
+    return tuple(np.shape(frames[0])) if len(frames) else ()
+
+
+def compose_frames(sources: Sequence[Sequence[np.ndarray]],
+                   index: np.ndarray,
+                   weight: np.ndarray) -> List[np.ndarray]:
+    """The frames of :func:`compose` as a list of ``H x W x C`` arrays,
+    without copying: a frame taken from one source with weight 1 is that
+    source frame itself (a copy when the clip already holds that memory:
+    a frame used twice, or the same array in two places of ``sources``), a
+    blend is a new array. No two frames share memory, so in-place
+    transforms (mmaction2's ``Flip``) stay correct; the source frames must
+    not be used afterwards.
+
+    Args:
+        sources: per source, its frames: an ``N_s x H x W x C`` array or a
+            list of ``H x W x C`` arrays.
+        index, weight: as :func:`compose`.
+    """
+    index = np.asarray(index, dtype=np.int64)
+    weight = np.asarray(weight, dtype=np.float64)
+    if index.ndim != 2 or index.shape != weight.shape:
+        raise ValueError(f'index {index.shape} and weight {weight.shape} '
+                         'must be equal L x S arrays')
+    if index.shape[1] != len(sources):
+        raise ValueError(f'the index map has {index.shape[1]} sources, got '
+                         f'{len(sources)} frame arrays')
+    shapes = {frame_shape(src) for src in sources}
+    if len(shapes) != 1:
+        raise ValueError(f'source frames differ in size: {sorted(shapes)}')
+    for s, src in enumerate(sources):
+        used = index[:, s][index[:, s] >= 0]
+        if used.size and used.max() >= len(src):
+            raise IndexError(f'source {s} has {len(src)} frames, the map '
+                             f'uses frame {used.max()}')
+    out, taken = [], set()
+    for i in range(index.shape[0]):
+        used = [s for s in range(index.shape[1])
+                if index[i, s] >= 0 and weight[i, s] != 0]
+        if not used:
+            raise ValueError(f'output frame {i} uses no source frame')
+        if len(used) == 1 and weight[i, used[0]] == 1:
+            frame = np.asarray(sources[used[0]][index[i, used[0]]])
+            start = frame.__array_interface__['data'][0]
+            out.append(frame.copy() if start in taken else frame)
+            taken.add(start)
+            continue
+        frames = [sources[s][index[i, s]] for s in used]
+        out.append(np.empty(np.shape(frames[0]), np.uint8))
+        blend(frames, [weight[i, s] for s in used], out[-1])
+    return out
+
+
 def compose(sources: Sequence[np.ndarray], index: np.ndarray,
             weight: np.ndarray) -> np.ndarray:
     """Form the frames of an index map.
@@ -127,34 +184,8 @@ def compose(sources: Sequence[np.ndarray], index: np.ndarray,
         up, then clipped to [0, 255] (:func:`blend`: in integers or a table
         of that arithmetic for one or two uint8 sources, the same values).
     """
-    index = np.asarray(index, dtype=np.int64)
-    weight = np.asarray(weight, dtype=np.float64)
-    if index.ndim != 2 or index.shape != weight.shape:
-        raise ValueError(f'index {index.shape} and weight {weight.shape} '
-                         'must be equal L x S arrays')
-    if index.shape[1] != len(sources):
-        raise ValueError(f'the index map has {index.shape[1]} sources, got '
-                         f'{len(sources)} frame arrays')
-    shapes = {tuple(np.shape(src)[1:]) for src in sources}
-    if len(shapes) != 1:
-        raise ValueError(f'source frames differ in size: {sorted(shapes)}')
-    for s, src in enumerate(sources):
-        used = index[:, s][index[:, s] >= 0]
-        if used.size and used.max() >= len(src):
-            raise IndexError(f'source {s} has {len(src)} frames, the map '
-                             f'uses frame {used.max()}')
-    out = np.empty((index.shape[0], ) + shapes.pop(), dtype=np.uint8)
-    for i in range(index.shape[0]):
-        used = [s for s in range(index.shape[1])
-                if index[i, s] >= 0 and weight[i, s] != 0]
-        if not used:
-            raise ValueError(f'output frame {i} uses no source frame')
-        if len(used) == 1 and weight[i, used[0]] == 1:
-            out[i] = sources[used[0]][index[i, used[0]]]
-            continue
-        blend([sources[s][index[i, s]] for s in used],
-              [weight[i, s] for s in used], out[i])
-    return out
+    return np.stack(compose_frames(sources, index, weight)).astype(
+        np.uint8, copy=False)
 
 
 class BaseBoundarySynthesizer:
