@@ -45,6 +45,16 @@ def test_pyav_reader_gives_decords_frames(videos, which):
             reader.get_batch(inds), decord_reader.get_batch(inds).asnumpy())
 
 
+def test_pyav_reader_get_list_is_get_batch_unstacked(videos):
+    path = videos[0]
+    inds = [5, 3, 3, 40, 0]
+    frames = PyAVReader(path).get_list(inds)
+    assert isinstance(frames, list) and len(frames) == len(inds)
+    np.testing.assert_array_equal(np.stack(frames),
+                                  open_video(path).get_batch(inds).asnumpy())
+    assert frames[1] is frames[2]  # a repeated index: the same frame
+
+
 def test_pyav_open_adds_the_keys_of_decord_open(videos):
     path = videos[1]
     a, b = DecordOpen()(dict(filename=path)), PyAVOpen()(dict(filename=path))

@@ -11,7 +11,7 @@ same as decord's (both convert with FFmpeg's swscale to RGB24).
 import os
 import os.path as osp
 from fractions import Fraction
-from typing import Optional, Sequence
+from typing import List, Optional, Sequence
 
 import numpy as np
 
@@ -105,6 +105,12 @@ class PyAVReader:
         distinct indices are read in runs (cut where two are more than
         :attr:`seek_gap` frames apart): per run, one seek to the keyframe
         before its first frame, then decoding forward to its last."""
+        return np.stack(self.get_list(indices))
+
+    def get_list(self, indices: Sequence[int]) -> List[np.ndarray]:
+        """The frames of :meth:`get_batch` as a list of ``H x W x 3``
+        arrays, without stacking them (a repeated index repeats the same
+        array)."""
         indices = np.asarray(indices, dtype=np.int64).reshape(-1)
         if len(indices) == 0:
             raise ValueError('get_batch needs at least one index')
@@ -122,7 +128,7 @@ class PyAVReader:
             raise RuntimeError(
                 f'{self.filename}: frames {missing[:5]} could not be decoded '
                 f'({self._frames} frames in the header)')
-        return np.stack([out[int(i)] for i in indices])
+        return [out[i] for i in indices.tolist()]
 
     #: a jump of more frames than this seeks instead of decoding through
     seek_gap = 32
@@ -189,6 +195,15 @@ def get_frames(reader, indices) -> np.ndarray:
     :class:`PyAVReader` readers."""
     frames = reader.get_batch(indices)
     return frames.asnumpy() if hasattr(frames, 'asnumpy') else frames
+
+
+def get_frame_list(reader, indices) -> Sequence[np.ndarray]:
+    """The frames of :func:`get_frames` as a sequence of ``H x W x 3``
+    arrays: :meth:`PyAVReader.get_list` (no stacking, for a caller that
+    copies the frames anyway), else the array of :func:`get_frames`."""
+    if isinstance(reader, PyAVReader):
+        return reader.get_list(indices)
+    return get_frames(reader, indices)
 
 
 @TRANSFORMS.register_module()
