@@ -5,7 +5,7 @@ sequential decoding of the same frames.
         [--sizes 640x360 1280x720]
         [--duration S] [--samples 24] [--rounds 3] [--methods tsp bsp pal]
         [--variants raw raw-decode-size prepared prepared-pyav]
-        [--gop 16] [--no-pixels] [--no-backbone] [--json PATH]
+        [--gop 16] [--steps] [--no-pixels] [--no-backbone] [--json PATH]
         [--profile N]
 
 Videos: per size, two H.264 files at 30 fps that look like camera footage to
@@ -51,6 +51,12 @@ Variants (``--variants``):
   ``PyAVOpen`` and ``ResizeClip(backend='cv2')``; BSP / PAL: the
   ``backend='pyav'`` option of ``SynthesizeBoundary`` /
   ``PastePseudoActions``).
+
+Steps (``--steps``): after the rounds, one more pass over a round's samples
+gives the CPU milliseconds per sample of each pipeline step and, inside the
+steps, of the readers: opening files (decord's ``VideoReader``,
+``PyAVReader``) and reading frames (seeking, decoding, RGB conversion),
+next to the sequential decode of the frames the samples cover.
 
 Pixels: mean / max absolute difference (0-255) of the 128 x 171 TSP frames
 each way gives, against decoding at full size and the official float
@@ -124,6 +130,9 @@ def parse_args(argv=None):
                         help='skip the backbone measurement')
     parser.add_argument('--backbone-iters', type=int, default=1,
                         help='forward + backward iterations (default 1)')
+    parser.add_argument('--steps', action='store_true',
+                        help='also give the CPU ms per sample of each '
+                        'pipeline step and of opening and reading videos')
     parser.add_argument('--no-pixels', action='store_true',
                         help='skip the pixel comparison of the resizes')
     parser.add_argument('--profile', type=int, default=0, metavar='N',
@@ -412,6 +421,65 @@ class FrameCensus:
             setattr(cls, name, original)
 
 
+class StepTimer:
+    """CPU seconds of each step of ``dataset``'s pipeline (``'1 Name'``,
+    ``'2 Name'`` ...) and, inside the steps, of the readers: ``'open'``
+    (constructing decord's ``VideoReader`` or a ``PyAVReader``) and
+    ``'read'`` (decord's ``get_batch``, ``PyAVReader.get_list``)."""
+
+    def __init__(self, dataset):
+        self.dataset = dataset
+
+    def _timed(self, name, function):
+
+        def timed(*args, **kwargs):
+            start = time.process_time()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                self.seconds[name] = self.seconds.get(name, 0.0) + \
+                    time.process_time() - start
+
+        return timed
+
+    def __enter__(self):
+        import decord
+
+        from tsptools.datasets.transforms.pyav_open import PyAVReader
+        self.seconds = {}
+        self._steps = list(self.dataset.pipeline.transforms)
+        for k, step in enumerate(self._steps):
+            step.transform = self._timed(f'{k + 1} {type(step).__name__}',
+                                         step.transform)
+        self._saved = []
+        for cls, read in ((decord.VideoReader, 'get_batch'),
+                          (PyAVReader, 'get_list')):
+            for name, key in (('__init__', 'open'), (read, 'read')):
+                original = getattr(cls, name)
+                self._saved.append((cls, name, original))
+                setattr(cls, name, self._timed(key, original))
+        return self
+
+    def __exit__(self, *exc):
+        for step in self._steps:
+            del step.transform
+        for cls, name, original in self._saved:
+            setattr(cls, name, original)
+
+
+def time_steps(dataset, indices):
+    """``{step: CPU ms per sample}`` (:class:`StepTimer`) over reading
+    ``dataset[i]`` for ``indices``."""
+    with StepTimer(dataset) as timer:
+        for i in indices:
+            dataset[int(i)]
+    names = sorted(timer.seconds, key=lambda n: (not n[0].isdigit(),
+                                                 int(n.split()[0]) if
+                                                 n[0].isdigit() else n))
+    return {name: 1e3 * timer.seconds[name] / len(indices)
+            for name in names}
+
+
 def time_pipeline(dataset, indices):
     """``(wall seconds, CPU seconds)`` of reading ``dataset[i]``."""
     cpu, start = time.process_time(), time.perf_counter()
@@ -439,9 +507,10 @@ def time_sequential(paths, num_frames):
     return time.perf_counter() - start, time.process_time() - cpu
 
 
-def measure(dataset, paths, samples, rounds, seed):
+def measure(dataset, paths, samples, rounds, seed, steps=False):
     """Pipeline vs sequential decode of the frames it covers, alternating
-    over ``rounds``; medians."""
+    over ``rounds``; medians; ``steps``: also :func:`time_steps` on the
+    first round's samples."""
     rng = np.random.default_rng(seed)
     order = rng.permutation(len(dataset))
     dataset[int(order[-1])]  # warm-up: imports, first allocations
@@ -455,7 +524,12 @@ def measure(dataset, paths, samples, rounds, seed):
                          wall=wall, cpu=cpu, seq_wall=seq_wall,
                          seq_cpu=seq_cpu))
     med = statistics.median
+    extra = {}
+    if steps:
+        extra['steps_cpu_ms_per_sample'] = time_steps(dataset,
+                                                      order[:samples])
     return dict(
+        **extra,
         rounds=rows,
         samples_per_s=med(r['samples'] / r['wall'] for r in rows),
         cpu_ms_per_sample=med(1e3 * r['cpu'] / r['samples'] for r in rows),
@@ -628,7 +702,8 @@ def main(argv=None):
                 samples = args.samples if method != 'pal' else max(
                     1, args.samples // 8)
                 start = time.perf_counter()
-                m = measure(dataset, paths, samples, args.rounds, args.seed)
+                m = measure(dataset, paths, samples, args.rounds, args.seed,
+                            args.steps)
                 if args.profile:
                     profile_pipeline(dataset, samples, args.seed,
                                      args.profile)
@@ -643,6 +718,13 @@ def main(argv=None):
                       f"samples/s, sequential {m['seq_samples_per_s']:.1f}, "
                       f"ratio {m['ratio']:.2f} (CPU {m['cpu_ratio']:.2f}) "
                       f"[{time.perf_counter() - start:.0f} s]", flush=True)
+                if args.steps:
+                    steps = m['steps_cpu_ms_per_sample']
+                    print('  CPU ms / sample: ' + ', '.join(
+                        f'{name} {ms:.2f}' for name, ms in steps.items()) +
+                        ' (open and read: inside the steps); sequential '
+                        f"decode {m['seq_cpu_ms_per_sample']:.2f}",
+                        flush=True)
     if results:
         print_table(results)
     out = dict(args=vars(args), cpus=os.cpu_count(), load_average=load,

@@ -99,6 +99,9 @@ def test_variant_trains_and_validates(config, tiny, tmp_path):
     # the backbone started from the checkpoint, not from scratch
     assert runner.model.backbone.conv1.conv.bn_s.weight.shape[0] > 0
     assert hasattr(head, 'fc_region') == ('tac_' not in config)
+    if hasattr(head, 'fc_region'):  # the official no-action head: no GVF
+        with_gvf = 'nogvf' not in config and 'noaction' not in config
+        assert head.fc_region.in_features == 32 * (2 if with_gvf else 1)
     assert osp.isfile(tmp_path / 'epoch_1.pth')
 
 

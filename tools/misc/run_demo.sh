@@ -46,31 +46,8 @@ export PYTHON
 start=$(date +%s)
 step() { echo; echo "== [$1/7] $2 ($(( $(date +%s) - start )) s)"; }
 
-# the best checkpoint of a work dir (by mean_acc), as a stable path
-best() {
-    local ckpt
-    ckpt=$(ls -t "$1"/best_mean_acc_epoch_*.pth 2>/dev/null | head -n1)
-    [ -n "$ckpt" ] || { echo "no best checkpoint in $1" >&2; exit 1; }
-    ln -sf "$(basename "$ckpt")" "$1/best.pth"
-    echo "$1/best.pth"
-}
-# train CONFIG WORK_DIR [cfg-options...]: skip when finished, resume if cut
-train() {
-    local config=$1 work_dir=$2; shift 2
-    local epochs opt
-    epochs=$("$PYTHON" -c "from mmengine.config import Config; print(Config.fromfile('$config').train_cfg.max_epochs)")
-    for opt in "$@"; do  # an override of the epochs counts
-        case $opt in train_cfg.max_epochs=*) epochs=${opt#*=} ;; esac
-    done
-    if [ -f "$work_dir/epoch_$epochs.pth" ]; then
-        echo "already trained: $work_dir"; return
-    fi
-    local resume=()
-    if ls "$work_dir"/epoch_*.pth >/dev/null 2>&1; then resume=(--resume); fi
-    PORT=${PORT:-29517} bash tools/dist_train.sh "$config" "$NPROC" \
-        --work-dir "$work_dir" --seed "$SEED" "${resume[@]}" \
-        --cfg-options "$@"
-}
+# best(), train(): skip finished runs, resume cut ones
+source tools/misc/pretraining_steps.sh
 
 TAC_CFG=configs/tac/tac_r2plus1d-18-w16_scratch-pre_2xb8-16x2-8e_synthactions-small.py
 TSP_CFG=configs/tsp/tsp_r2plus1d-18-w16_synthtac-pre_2xb8-16x2-6e_synthactions-small.py

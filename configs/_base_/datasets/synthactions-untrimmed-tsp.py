@@ -31,14 +31,18 @@ val_transforms = [
     dict(type='mmaction.FormatShape', input_format='NCTHW'),
 ]
 # TSP packs both labels and the GVF; TAC on the target split uses the
-# foreground pipelines (action label only) as `pipeline=_base_.fg_*`.
+# foreground pipelines (action label only) as `pipeline=_base_.fg_*`, TSP
+# without the action head the region pipelines (region label only).
 tsp_pack = [dict(type='PackPretextInputs',
                  keys=('action_label', 'region_label', 'gvf'))]
 fg_pack = [dict(type='PackPretextInputs', keys=('action_label', ))]
+region_pack = [dict(type='PackPretextInputs', keys=('region_label', ))]
 train_pipeline = train_transforms + tsp_pack
 val_pipeline = val_transforms + tsp_pack
 fg_train_pipeline = train_transforms + fg_pack
 fg_val_pipeline = val_transforms + fg_pack
+region_train_pipeline = train_transforms + region_pack
+region_val_pipeline = val_transforms + region_pack
 
 dataset_type = 'UntrimmedVideoDataset'
 train_dataloader = dict(

@@ -1,7 +1,10 @@
 """BSP boundary synthesizers (Eq. 1-3) on tiny frame arrays with exact
 expected frames, and the SynthesizeBoundary transform on real mp4s."""
+import random
+
 import numpy as np
 import pytest
+import torch
 
 from tests.conftest import moving_square_frames
 from tsptools.datasets.synthactions.writer import write_video
@@ -12,7 +15,9 @@ from tsptools.datasets.transforms.synthesizers import (DiffClassSynthesizer,
                                                        DiffSpeedSynthesizer,
                                                        SameClassSynthesizer,
                                                        SameSpeedSynthesizer,
-                                                       compose)
+                                                       compose, compose_frames)
+from tsptools.datasets.transforms.synthesizers.base_synthesizer import \
+    dyadic_numerators
 from tsptools.registry import SYNTHESIZERS
 
 
@@ -166,6 +171,21 @@ def two_videos(tmp_path_factory):
     return paths
 
 
+@pytest.fixture(scope='module')
+def bframe_videos(tmp_path_factory):
+    """Two 32 x 32 videos and one 48 x 64 with B-frames and a keyframe every
+    8 frames, as prepared videos have."""
+    root = tmp_path_factory.mktemp('bsp_bframes')
+    paths = []
+    for k, (height, width) in enumerate(((32, 32), (32, 32), (48, 64))):
+        path = str(root / f'b{k}.mp4')
+        write_video(path, moving_square_frames(60, k % 2, height, width,
+                                               seed=k),
+                    preset='fast', options=dict(g='8'))
+        paths.append(path)
+    return paths
+
+
 def decode(path, inds):
     return open_video(path).get_batch(list(inds)).asnumpy()
 
@@ -215,3 +235,140 @@ def test_transform_errors_name_the_file(tmp_path):
         SynthesizeBoundary().transform(
             dict(synthesizer=SameSpeedSynthesizer(),
                  sources=[dict(filename=str(tmp_path / 'missing.mp4'))]))
+
+
+def float64_compose(sources, index, weight):
+    """The float64 arithmetic of :func:`compose` written out: every blend
+    as ``floor(sum_s w_s * x_s + 0.5)`` in float64, clipped to uint8."""
+    out = np.empty((len(index), ) + sources[0].shape[1:], np.uint8)
+    for i, (row, w) in enumerate(zip(index, weight)):
+        used = [s for s in range(len(row)) if row[s] >= 0 and w[s] != 0]
+        if len(used) == 1 and w[used[0]] == 1:
+            out[i] = sources[used[0]][row[used[0]]]
+            continue
+        acc = sum(w[s] * sources[s][row[s]].astype(np.float64) for s in used)
+        out[i] = np.clip(np.floor(acc + 0.5), 0, 255).astype(np.uint8)
+    return out
+
+
+def test_blends_equal_the_float64_arithmetic_for_every_pixel_pair():
+    # every pair of uint8 values, as two 256 x 256 x 1 frames
+    a = np.repeat(np.arange(256, dtype=np.uint8), 256).reshape(1, 256, 256, 1)
+    b = np.tile(np.arange(256, dtype=np.uint8), 256).reshape(1, 256, 256, 1)
+    rng = np.random.default_rng(0)
+    pairs = {tuple(w) for tau in range(1, 9) for eps in range(1, tau + 1)
+             for w in DiffClassSynthesizer(tau=tau).weights(eps)}
+    pairs |= {(1 / 3, 2 / 3), (0.1, 0.9), (0.5, 0.25), (0.75, 0.5),
+              (1 / 256, 255 / 256), (1.5, 0.7), (-0.2, 0.9)}
+    pairs |= {tuple(w) for w in rng.random((40, 2))}
+    pairs |= {tuple(w) for w in rng.uniform(-0.5, 1.5, (20, 2))}
+    pairs = sorted(w for w in pairs if 0 not in w)  # no copies
+    assert dyadic_numerators((0.25, 0.75)) == [32, 96]
+    assert dyadic_numerators((1 / 3, 2 / 3)) is None
+    assert dyadic_numerators((0.75, 0.5)) is None  # sum > 1: clipping
+    assert sum(dyadic_numerators(w) is not None for w in pairs) > 10
+    index = np.array([[0, 0], [0, -1], [-1, 0]])
+    for w0, w1 in pairs:
+        weight = np.array([[w0, w1], [w0, 0], [0, w1]])
+        np.testing.assert_array_equal(
+            compose([a, b], index, weight),
+            float64_compose([a, b], index, weight), err_msg=f'{w0}, {w1}')
+
+
+def test_compose_frames_share_no_memory():
+    rng = np.random.default_rng(2)
+    src = rng.integers(0, 256, (4, 3, 5, 3), dtype=np.uint8)
+    expected = src[[0, 1, 1, 3]].copy()
+    # slow motion repeats source frame 1
+    frames = compose_frames([src], [[0], [1], [1], [3]], np.ones((4, 1)))
+    np.testing.assert_array_equal(np.stack(frames), expected)
+    for i in range(4):
+        for j in range(i):
+            assert not np.shares_memory(frames[i], frames[j])
+    for frame in frames:  # mmaction2's Flip flips in place
+        frame[:] = frame[:, ::-1].copy()
+    np.testing.assert_array_equal(np.stack(frames), expected[:, :, ::-1])
+    # a list with one array in two places (PyAVReader.get_list of a
+    # repeated index)
+    listed = [src[0].copy(), src[1].copy()]
+    frames = compose_frames([listed + listed[:1]], [[0], [2], [1]],
+                            np.ones((3, 1)))
+    np.testing.assert_array_equal(np.stack(frames), src[[0, 0, 1]])
+    assert not np.shares_memory(frames[0], frames[1])
+
+
+def test_composed_clips_equal_the_float64_pipeline(bframe_videos):
+    """Every boundary type of the BSP config, both readers, a source of
+    another size: the clip is the float64 composition of the frames decord
+    decodes, and the config's training pipeline gives the same tensors as
+    on that clip."""
+    from mmengine.config import Config
+    from mmengine.dataset import Compose
+
+    from tests.conftest import REPO_ROOT
+    from tsptools.utils import register_all_modules
+    register_all_modules()
+    cfg = Config.fromfile(f'{REPO_ROOT}/configs/_base_/datasets/'
+                          'kinetics400-bsp.py')
+    after = Compose(cfg.train_pipeline[1:])
+    synths = [SYNTHESIZERS.build(s) for s in cfg.synthesizers]
+    rng = np.random.default_rng(0)
+    for trial in range(12):
+        synth = synths[trial % 4]
+        params = synth.sample_params(rng)
+        names = rng.permutation(3)[:synth.num_sources]
+        sources = [dict(filename=bframe_videos[int(k)], offset=rng.random())
+                   for k in names]
+        index, weight = synth.index_map(**params)
+        for backend in ('decord', 'pyav'):
+            results = SynthesizeBoundary(backend=backend).transform(
+                dict(synthesizer=synth, synth_params=params,
+                     sources=sources, boundary_label=trial % 4))
+            inds = results['source_frame_inds']
+            decoded = [decode(s['filename'], i)
+                       for s, i in zip(sources, inds)]
+            height, width = decoded[0].shape[1:3]
+            decoded = [decoded[0]] + [match_size(f, height, width)
+                                      for f in decoded[1:]]
+            # the decoded frames are the used window frames, in order
+            mapped = np.full_like(index, -1)
+            for s in range(synth.num_sources):
+                valid = index[:, s] >= 0
+                used = np.unique(index[valid, s])
+                assert len(used) == len(inds[s])
+                mapped[valid, s] = np.searchsorted(used, index[valid, s])
+            clip = float64_compose(decoded, mapped, weight)
+            np.testing.assert_array_equal(np.stack(results['imgs']), clip)
+            ref = dict(results, imgs=list(clip.copy()))
+            for r in (results, ref):
+                random.seed(trial)
+                np.random.seed(trial)
+                r['inputs'] = after(dict(r))['inputs']
+            assert torch.equal(results['inputs'], ref['inputs'])
+
+
+def test_a_file_used_twice_is_opened_and_read_once(bframe_videos,
+                                                   monkeypatch):
+    opened, reads = [], []
+    transform = SynthesizeBoundary(backend='pyav')
+    original_open, original_read = transform._open, transform._read
+    monkeypatch.setattr(transform, '_open',
+                        lambda f: opened.append(f) or original_open(f))
+    monkeypatch.setattr(
+        transform, '_read',
+        lambda r, f, i: reads.append(i.tolist()) or original_read(r, f, i))
+    # a class with one video: both windows of a same-class boundary in it
+    path = bframe_videos[0]
+    results = transform.transform(dict(
+        synthesizer=SameClassSynthesizer(tau=4, frame_interval=2),
+        sources=[dict(filename=path, offset=0.1),
+                 dict(filename=path, offset=0.14)]))
+    inds = results['source_frame_inds']
+    assert opened == [path] and reads == [inds[0].tolist() +
+                                          inds[1].tolist()]
+    assert set(inds[0].tolist()) & set(inds[1].tolist())  # overlapping
+    imgs = results['imgs']
+    np.testing.assert_array_equal(
+        np.stack(imgs), np.concatenate([decode(path, i) for i in inds]))
+    assert not any(np.shares_memory(imgs[i], imgs[j])
+                   for i in range(8) for j in range(i))

@@ -6,8 +6,8 @@ from mmcv.transforms import BaseTransform
 
 from tsptools.registry import SYNTHESIZERS, TRANSFORMS
 from .decord_open import open_video
-from .pyav_open import BACKENDS, PyAVReader, get_frames
-from .synthesizers import compose
+from .pyav_open import BACKENDS, PyAVReader, get_frame_list
+from .synthesizers import compose_frames
 
 
 def window_start(total_frames: int, length: int, offset: float) -> int:
@@ -47,10 +47,12 @@ class SynthesizeBoundary(BaseTransform):
     video the transform opens it (:func:`open_video`, errors name the file),
     places the source window (:meth:`source_lengths` frames) at
     ``floor(offset * (total_frames - length + 1))``, decodes *only* the
-    frames the synthesizer's index map uses, with one ``get_batch`` per
-    video, and composes the clip. A video shorter than its window repeats its
-    last frame (``short_sources`` counts them). Sources of different sizes
-    are brought to the first source's size (centre crop to its aspect ratio,
+    frames the synthesizer's index map uses, with one read per video (a
+    video that two sources use is opened and read once), and composes the
+    clip (:func:`compose_frames`: the frames taken whole are the decoded
+    arrays, not copies). A video shorter than its window repeats its last
+    frame (``short_sources`` counts them). Sources of different sizes are
+    brought to the first source's size (centre crop to its aspect ratio,
     then bilinear resize).
 
     Required keys: ``synthesizer`` (a synthesizer object or config),
@@ -58,7 +60,8 @@ class SynthesizeBoundary(BaseTransform):
     offset)``).
 
     Added keys:
-        - ``imgs``: list of ``2 tau`` RGB ``H x W x 3`` uint8 frames;
+        - ``imgs``: list of ``2 tau`` RGB ``H x W x 3`` uint8 frames, no two
+          sharing memory;
         - ``boundary_type`` (str), ``change_point`` (int, 0-based index of
           the last frame before the boundary, -1 for none) and
           ``change_point_label`` (the same value, for
@@ -86,24 +89,47 @@ class SynthesizeBoundary(BaseTransform):
         self.num_threads = num_threads
         self.backend = backend
 
-    def _decode(self, source: dict, length: int,
-                used: np.ndarray) -> Tuple[np.ndarray, np.ndarray, bool]:
-        filename = source['filename']
-        reader = self._open(filename)
-        total = len(reader)
-        start = window_start(total, length, source.get('offset', 0.0))
-        inds = np.minimum(start + used, total - 1).astype(np.int64)
+    def _read(self, reader, filename: str,
+              inds: np.ndarray) -> List[np.ndarray]:
         try:
-            frames = get_frames(reader, inds)
+            return get_frame_list(reader, inds)
         except Exception as err:
             raise RuntimeError(f'Failed to decode frames {inds.min()}..'
                                f'{inds.max()} of {filename}: {err}') from err
-        return frames, inds, total < length
 
     def _open(self, filename: str):
         if self.backend == 'pyav':
             return PyAVReader(filename, self.num_threads)
         return open_video(filename, self.num_threads)
+
+    def _decode(self, sources: Sequence[dict], lengths: Sequence[int],
+                used: Sequence[np.ndarray]
+                ) -> Tuple[List[List[np.ndarray]], List[np.ndarray], int]:
+        """Frames and frame indices of each source's ``used`` window frames,
+        and the number of sources shorter than their window. Each file is
+        opened, read in one call and released before the next one (decord's
+        reader decodes ahead in a thread until it is released); a file that
+        several sources use (the two windows of a same-class boundary in a
+        class with one video) is opened and read once."""
+        frames, inds = [None] * len(sources), [None] * len(sources)
+        short = 0
+        for filename in dict.fromkeys(s['filename'] for s in sources):
+            members = [k for k, source in enumerate(sources)
+                       if source['filename'] == filename]
+            reader = self._open(filename)
+            total = len(reader)
+            for k in members:
+                start = window_start(total, lengths[k],
+                                     sources[k].get('offset', 0.0))
+                inds[k] = np.minimum(start + used[k], total - 1).astype(
+                    np.int64)
+                short += int(total < lengths[k])
+            batch = self._read(reader, filename,
+                               np.concatenate([inds[k] for k in members]))
+            del reader
+            for k in members:
+                frames[k], batch = batch[:len(inds[k])], batch[len(inds[k]):]
+        return frames, inds, short
 
     def transform(self, results: dict) -> dict:
         synth = results.pop('synthesizer')
@@ -117,25 +143,22 @@ class SynthesizeBoundary(BaseTransform):
                              f'{results.get("filename")} has {len(sources)}')
         index, weight = synth.index_map(**params)
         lengths = synth.source_lengths(**params)
-        frames: List[np.ndarray] = []
-        source_inds, short = [], 0
-        compact = np.full_like(index, -1)
-        for s, source in enumerate(sources):
+        used, compact = [], np.full_like(index, -1)
+        for s in range(len(sources)):
             column = index[:, s]
-            used = np.unique(column[column >= 0])
-            decoded, inds, is_short = self._decode(source, lengths[s], used)
+            used.append(np.unique(column[column >= 0]))
             valid = column >= 0
-            compact[valid, s] = np.searchsorted(used, column[valid])
-            frames.append(decoded)
-            source_inds.append(inds)
-            short += int(is_short)
-        height, width = frames[0].shape[1:3]
-        frames = [frames[0]] + [match_size(f, height, width)
-                                for f in frames[1:]]
-        clip = compose(frames, compact, weight)
+            compact[valid, s] = np.searchsorted(used[s], column[valid])
+        frames, source_inds, short = self._decode(sources, lengths, used)
+        height, width = frames[0][0].shape[:2]
+        frames = [frames[0]] + [
+            f if f[0].shape[:2] == (height, width) else match_size(
+                np.stack(f), height, width) for f in frames[1:]
+        ]
+        imgs = compose_frames(frames, compact, weight)
         change_point = int(synth.change_point(**params))
         results.update(
-            imgs=list(clip),
+            imgs=imgs,
             boundary_type=synth.boundary_type,
             change_point=change_point,
             change_point_label=change_point,

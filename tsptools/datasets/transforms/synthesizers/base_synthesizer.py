@@ -23,7 +23,8 @@ frames) the offsets are plain frame numbers.
 index of the last output frame before the change (the equal-weight frame of
 a diff-class blend), or -1 for a clip without a boundary.
 """
-from typing import List, Sequence, Tuple
+from functools import lru_cache
+from typing import List, Optional, Sequence, Tuple
 
 import numpy as np
 
@@ -36,6 +37,134 @@ def round_half_up(values) -> np.ndarray:
     """Nearest integer, ties rounded up (``floor(x + 0.5)``), as int64."""
     return np.floor(np.asarray(values, dtype=np.float64) + 0.5 +
                     _TIE_EPS).astype(np.int64)
+
+
+def _weighted_sum(weights: Sequence[float],
+                  values: Sequence[np.ndarray]) -> np.ndarray:
+    """``sum_s weights[s] * values[s]`` in float64, rounded half up and
+    clipped to uint8: the arithmetic of a blended frame."""
+    acc = sum(w * v.astype(np.float64) for w, v in zip(weights, values))
+    return np.clip(np.floor(acc + 0.5), 0, 255).astype(np.uint8)
+
+
+@lru_cache(maxsize=256)
+def blend_table(weights: Tuple[float, ...]) -> np.ndarray:
+    """:func:`_weighted_sum` of one or two uint8 values for every input:
+    ``256`` or ``256 x 256`` entries (flattened, ``a * 256 + b``). A blend
+    looked up in it is bit-identical to the float64 blend of the frames,
+    element by element the same operations, at the cost of an integer
+    lookup instead of float64 temporaries 8 times the frame's size."""
+    grid = np.arange(256, dtype=np.uint8)
+    if len(weights) == 1:
+        table = _weighted_sum(weights, [grid])
+    elif len(weights) == 2:
+        table = _weighted_sum(weights, [grid[:, None], grid[None, :]]).ravel()
+    else:
+        raise ValueError(f'blend tables take 1 or 2 weights, got {weights}')
+    table.flags.writeable = False  # shared by the cache
+    return table
+
+
+def dyadic_numerators(weights: Sequence[float],
+                      bits: int = 7) -> Optional[List[int]]:
+    """``[w * 2**bits]`` when every weight is a non-negative multiple of
+    ``2**-bits`` and they sum to at most 1, else None. A blend with such
+    weights is exact in float64 and equal to the integer
+    ``(sum n_s * x_s + 2**(bits - 1)) >> bits`` (no clipping needed)."""
+    nums = [float(w) * 2**bits for w in weights]
+    if any(n < 0 or not n.is_integer() for n in nums) or \
+            sum(nums) > 2**bits:
+        return None
+    return [int(n) for n in nums]
+
+
+def blend(frames: Sequence[np.ndarray], weights: Sequence[float],
+          out: np.ndarray) -> None:
+    """Write ``sum_s weights[s] * frames[s]`` rounded half up and clipped
+    (:func:`_weighted_sum`) into ``out`` (uint8), bit-identical to the
+    float64 arithmetic: one or two uint8 frames with weights in steps of
+    1/128 (diff-class blends where ``2 epsilon`` is a power of two up to
+    128, e.g. the configs' epsilon of 1 or 2) in 16-bit integers
+    (:func:`dyadic_numerators`), other weights through :func:`blend_table`;
+    more frames or other dtypes in float64."""
+    frames = [np.asarray(f) for f in frames]
+    if len(frames) > 2 or any(f.dtype != np.uint8 for f in frames):
+        out[...] = _weighted_sum(weights, frames)
+        return
+    nums, bits = dyadic_numerators(weights), 7
+    if nums is not None:  # at most 128 * 255 + 64 < 2**16
+        acc = np.multiply(frames[0], nums[0], dtype=np.uint16)
+        if len(frames) == 2:
+            acc += np.multiply(frames[1], nums[1], dtype=np.uint16)
+        acc += 1 << (bits - 1)
+        acc >>= bits
+        out[...] = acc
+        return
+    table = blend_table(tuple(float(w) for w in weights))
+    if len(frames) == 1:
+        key = frames[0]
+    else:
+        key = frames[0].astype(np.uint16)
+        key <<= 8
+        key |= frames[1]
+    np.take(table, key, out=out, mode='clip')  # keys are < len(table)
+
+
+def frame_shape(frames: Sequence[np.ndarray]) -> tuple:
+    """``H x W x C`` of an ``N x H x W x C`` array or a list of frames."""
+    if isinstance(frames, np.ndarray):
+        return tuple(frames.shape[1:])
+    return tuple(np.shape(frames[0])) if len(frames) else ()
+
+
+def compose_frames(sources: Sequence[Sequence[np.ndarray]],
+                   index: np.ndarray,
+                   weight: np.ndarray) -> List[np.ndarray]:
+    """The frames of :func:`compose` as a list of ``H x W x C`` arrays,
+    without copying: a frame taken from one source with weight 1 is that
+    source frame itself (a copy when the clip already holds that memory:
+    a frame used twice, or the same array in two places of ``sources``), a
+    blend is a new array. No two frames share memory, so in-place
+    transforms (mmaction2's ``Flip``) stay correct; the source frames must
+    not be used afterwards.
+
+    Args:
+        sources: per source, its frames: an ``N_s x H x W x C`` array or a
+            list of ``H x W x C`` arrays.
+        index, weight: as :func:`compose`.
+    """
+    index = np.asarray(index, dtype=np.int64)
+    weight = np.asarray(weight, dtype=np.float64)
+    if index.ndim != 2 or index.shape != weight.shape:
+        raise ValueError(f'index {index.shape} and weight {weight.shape} '
+                         'must be equal L x S arrays')
+    if index.shape[1] != len(sources):
+        raise ValueError(f'the index map has {index.shape[1]} sources, got '
+                         f'{len(sources)} frame arrays')
+    shapes = {frame_shape(src) for src in sources}
+    if len(shapes) != 1:
+        raise ValueError(f'source frames differ in size: {sorted(shapes)}')
+    for s, src in enumerate(sources):
+        used = index[:, s][index[:, s] >= 0]
+        if used.size and used.max() >= len(src):
+            raise IndexError(f'source {s} has {len(src)} frames, the map '
+                             f'uses frame {used.max()}')
+    out, taken = [], set()
+    for i in range(index.shape[0]):
+        used = [s for s in range(index.shape[1])
+                if index[i, s] >= 0 and weight[i, s] != 0]
+        if not used:
+            raise ValueError(f'output frame {i} uses no source frame')
+        if len(used) == 1 and weight[i, used[0]] == 1:
+            frame = np.asarray(sources[used[0]][index[i, used[0]]])
+            start = frame.__array_interface__['data'][0]
+            out.append(frame.copy() if start in taken else frame)
+            taken.add(start)
+            continue
+        frames = [sources[s][index[i, s]] for s in used]
+        out.append(np.empty(np.shape(frames[0]), np.uint8))
+        blend(frames, [weight[i, s] for s in used], out[-1])
+    return out
 
 
 def compose(sources: Sequence[np.ndarray], index: np.ndarray,
@@ -52,37 +181,11 @@ def compose(sources: Sequence[np.ndarray], index: np.ndarray,
     Returns:
         ``L x H x W x C`` uint8. A frame taken from one source with weight 1
         is copied exactly; a blend is computed in float64 and rounded half
-        up, then clipped to [0, 255].
+        up, then clipped to [0, 255] (:func:`blend`: in integers or a table
+        of that arithmetic for one or two uint8 sources, the same values).
     """
-    index = np.asarray(index, dtype=np.int64)
-    weight = np.asarray(weight, dtype=np.float64)
-    if index.ndim != 2 or index.shape != weight.shape:
-        raise ValueError(f'index {index.shape} and weight {weight.shape} '
-                         'must be equal L x S arrays')
-    if index.shape[1] != len(sources):
-        raise ValueError(f'the index map has {index.shape[1]} sources, got '
-                         f'{len(sources)} frame arrays')
-    shapes = {tuple(np.shape(src)[1:]) for src in sources}
-    if len(shapes) != 1:
-        raise ValueError(f'source frames differ in size: {sorted(shapes)}')
-    for s, src in enumerate(sources):
-        used = index[:, s][index[:, s] >= 0]
-        if used.size and used.max() >= len(src):
-            raise IndexError(f'source {s} has {len(src)} frames, the map '
-                             f'uses frame {used.max()}')
-    out = np.empty((index.shape[0], ) + shapes.pop(), dtype=np.uint8)
-    for i in range(index.shape[0]):
-        used = [s for s in range(index.shape[1])
-                if index[i, s] >= 0 and weight[i, s] != 0]
-        if not used:
-            raise ValueError(f'output frame {i} uses no source frame')
-        if len(used) == 1 and weight[i, used[0]] == 1:
-            out[i] = sources[used[0]][index[i, used[0]]]
-            continue
-        acc = sum(weight[i, s] * sources[s][index[i, s]].astype(np.float64)
-                  for s in used)
-        out[i] = np.clip(np.floor(acc + 0.5), 0, 255).astype(np.uint8)
-    return out
+    return np.stack(compose_frames(sources, index, weight)).astype(
+        np.uint8, copy=False)
 
 
 class BaseBoundarySynthesizer:
