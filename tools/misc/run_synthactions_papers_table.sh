@@ -20,7 +20,7 @@
 #
 # One budget for every trained row: EPOCHS (4) epochs of exactly BUDGET
 # clips through the trained encoder (EpochLengthSampler; default: the
-# number of training segments, 1,130 on `standard`, i.e. one clip per
+# number of training segments, 1,125 on `standard`, i.e. one clip per
 # segment and epoch for TSP), from the TAC-init encoder, with the TSP
 # schedule (AdamW, backbone at half the heads' rate, frozen stem, one
 # warm-up epoch then cosine), 2 processes x 8 clips. A PAL sample puts 4
