@@ -67,6 +67,8 @@ def test_papers_table_on_tiny(tmp_path):
         ['untrained', 'tac-init', 'bsp-2stream', 'tsp-bsp', 'pal'])
     for name, encoder in report['encoders'].items():
         assert 0 <= encoder['summary']['average_mAP']['mean'] <= 1, name
+    assert (work / 'benchmark/benchmark.png').read_bytes()[:4] == \
+        b'\x89PNG'
     feats = work / 'benchmark/features'
     dims = {}
     for name in report['encoders']:

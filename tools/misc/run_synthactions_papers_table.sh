@@ -232,6 +232,8 @@ done
     --class-index "$ANN/class_index.json" --num-seeds "$SEEDS" --jobs 2 \
     --work-dir "$WORK/benchmark" \
     ${LOC_OPTS[@]+--cfg-options "${LOC_OPTS[@]}"}
+"$PYTHON" tools/analysis_tools/plot_benchmark.py \
+    "$WORK/benchmark/benchmark.json" --out "$WORK/benchmark/benchmark.png"
 
 step 6 "pretext accuracies (validation, per epoch)"
 RUN_DIRS=()
