@@ -392,40 +392,64 @@ def covered_frames(indices, gap=SEQ_CHUNK):
     return int(sum(run[-1] - run[0] + 1 for run in np.split(inds, cuts)))
 
 
+def reading_methods():
+    """``(class, method name)`` of each reader's frame-reading call:
+    decord's ``VideoReader.get_batch`` and ``PyAVReader.get_list`` (which
+    ``PyAVReader.get_batch`` calls), so that each read is seen once."""
+    import decord
+
+    from tsptools.datasets.transforms.pyav_open import PyAVReader
+    return ((decord.VideoReader, 'get_batch'), (PyAVReader, 'get_list'))
+
+
+class MethodPatches:
+    """Methods of classes replaced for a while: :meth:`patch` sets
+    ``cls.name = wrap(original)``, :meth:`restore` puts every original
+    back."""
+
+    def __init__(self):
+        self._saved = []
+
+    def patch(self, cls, name, wrap):
+        original = getattr(cls, name)
+        self._saved.append((cls, name, original))
+        setattr(cls, name, wrap(original))
+
+    def restore(self):
+        for cls, name, original in reversed(self._saved):
+            setattr(cls, name, original)
+        self._saved = []
+
+
 class FrameCensus:
     """Counts the source frames the samples cover: patches the readers'
-    reading method (decord's ``get_batch``, ``PyAVReader.get_list``, which
-    its ``get_batch`` calls) to add :func:`covered_frames` of each call's
-    indices."""
+    reading methods (:func:`reading_methods`) to add
+    :func:`covered_frames` of each call's indices."""
+
+    def _counting(self, original):
+
+        def counting(reader, indices):
+            self.frames += covered_frames(indices)
+            return original(reader, indices)
+
+        return counting
 
     def __enter__(self):
-        import decord
-
-        from tsptools.datasets.transforms.pyav_open import PyAVReader
         self.frames = 0
-        self._saved = []
-        for cls, name in ((decord.VideoReader, 'get_batch'),
-                          (PyAVReader, 'get_list')):
-            original = getattr(cls, name)
-            self._saved.append((cls, name, original))
-
-            def counting(reader, indices, _original=original):
-                self.frames += covered_frames(indices)
-                return _original(reader, indices)
-
-            setattr(cls, name, counting)
+        self._patches = MethodPatches()
+        for cls, name in reading_methods():
+            self._patches.patch(cls, name, self._counting)
         return self
 
     def __exit__(self, *exc):
-        for cls, name, original in self._saved:
-            setattr(cls, name, original)
+        self._patches.restore()
 
 
 class StepTimer:
     """CPU seconds of each step of ``dataset``'s pipeline (``'1 Name'``,
     ``'2 Name'`` ...) and, inside the steps, of the readers: ``'open'``
     (constructing decord's ``VideoReader`` or a ``PyAVReader``) and
-    ``'read'`` (decord's ``get_batch``, ``PyAVReader.get_list``)."""
+    ``'read'`` (their :func:`reading_methods`)."""
 
     def __init__(self, dataset):
         self.dataset = dataset
@@ -443,28 +467,22 @@ class StepTimer:
         return timed
 
     def __enter__(self):
-        import decord
-
-        from tsptools.datasets.transforms.pyav_open import PyAVReader
         self.seconds = {}
         self._steps = list(self.dataset.pipeline.transforms)
         for k, step in enumerate(self._steps):
             step.transform = self._timed(f'{k + 1} {type(step).__name__}',
                                          step.transform)
-        self._saved = []
-        for cls, read in ((decord.VideoReader, 'get_batch'),
-                          (PyAVReader, 'get_list')):
+        self._patches = MethodPatches()
+        for cls, read in reading_methods():
             for name, key in (('__init__', 'open'), (read, 'read')):
-                original = getattr(cls, name)
-                self._saved.append((cls, name, original))
-                setattr(cls, name, self._timed(key, original))
+                self._patches.patch(
+                    cls, name, lambda f, key=key: self._timed(key, f))
         return self
 
     def __exit__(self, *exc):
         for step in self._steps:
             del step.transform
-        for cls, name, original in self._saved:
-            setattr(cls, name, original)
+        self._patches.restore()
 
 
 def time_steps(dataset, indices):

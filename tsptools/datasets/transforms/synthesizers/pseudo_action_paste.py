@@ -2,8 +2,9 @@
 for Temporal Action Localization Tasks", CVPR 2022, Sec. 3.2.1).
 
 Numpy on frame arrays (OpenCV's ``addWeighted`` for the blend), so that
-every step can be checked exactly; the transform :class:`PastePseudoActions` decodes the frames, calls it and
-augments each synthesized video with its ``view_pipeline``.
+every step can be checked exactly; the transform :class:`PastePseudoActions`
+decodes the frames, calls it and augments each synthesized video with its
+``view_pipeline``.
 """
 from typing import Dict, List, Optional, Sequence, Tuple
 
