@@ -35,7 +35,14 @@ Usage::
     python benchmarks/localizer_ceiling.py --preset small \\
         [--noise 0.1 0.25 0.5] [--distractors 0] [--num-seeds 3] \\
         [--config LOCALIZER_CONFIG] [--work-dir work_dirs/ceiling/small] \\
-        [--jobs 2] [--cfg-options k=v ...]
+        [--jobs 2] [--train-videos N [N ...]] [--cfg-options k=v ...]
+
+``--train-videos 24 50 100 200`` draws a learning curve: the localizer
+trains on the first ``N`` training videos only (``dataset.indices``), for
+as many iterations as the whole split trains (epochs, warm-up and validation
+intervals scaled up; config ``train<N>.py`` in the work dir), one table row
+per ``N``; it tells how many videos the localizer needs to read what the
+features hold.
 
 Prints one table (avg mAP, mAP@0.5, AR@100 of the rule and of the localizer,
 mean ± std over seeds, and the ratio) and saves it as ``ceiling.json`` /
@@ -44,6 +51,7 @@ mean ± std over seeds, and the ratio) and saves it as ``ceiling.json`` /
 """
 import argparse
 import json
+import math
 import os
 import os.path as osp
 import sys
@@ -100,6 +108,10 @@ def parse_args(argv=None):
     parser.add_argument('--skip-localizer', action='store_true',
                         help='only write the features and score the rule')
     parser.add_argument('--work-dir', help='default work_dirs/ceiling/PRESET')
+    parser.add_argument('--train-videos', type=int, nargs='+',
+                        help='learning curve: train on the first N '
+                        'training videos, as many iterations as the whole '
+                        'split (one row per N)')
     parser.add_argument('--cfg-options', nargs='+', default=[],
                         metavar='KEY=VALUE',
                         help='overrides for the localizer config')
@@ -110,6 +122,8 @@ def parse_args(argv=None):
         args.config = osp.join(REPO_ROOT, DEFAULT_CONFIGS[args.preset])
     args.work_dir = osp.abspath(args.work_dir or osp.join(
         'work_dirs', 'ceiling', args.preset))
+    if args.train_videos and min(args.train_videos) < 1:
+        parser.error('--train-videos must be positive')
     return args
 
 
@@ -263,16 +277,17 @@ def score_rule(videos: List[dict], kept: Dict[str, dict], names: List[str],
 
 
 def localizer_runs(feature_dirs: Dict[str, str], ann_file: str,
-                   class_index: str, args) -> dict:
+                   class_index: str, args, config: str,
+                   work_dir: str) -> dict:
     """Train and test the localizer on every feature set through the
     encoder benchmark (one owner of the train/test/table steps)."""
     sys.path.insert(0, osp.join(REPO_ROOT, 'tools'))
     import benchmark_pretraining
-    argv = [args.config, '--encoders'] + [
+    argv = [config, '--encoders'] + [
         f'{name}=features:{path}' for name, path in feature_dirs.items()
     ] + ['--ann-file', ann_file, '--class-index', class_index,
          '--num-seeds', str(args.num_seeds), '--jobs', str(args.jobs),
-         '--work-dir', osp.join(args.work_dir, 'localizer')]
+         '--work-dir', work_dir]
     if args.cfg_options:
         argv += ['--cfg-options', *args.cfg_options]
     cwd = os.getcwd()
@@ -281,6 +296,55 @@ def localizer_runs(feature_dirs: Dict[str, str], ann_file: str,
         return benchmark_pretraining.main(argv)
     finally:
         os.chdir(cwd)
+
+
+def learning_curve_config(args, num_videos: int, num_train: int) -> str:
+    """Write ``train<num_videos>.py`` in the work dir: ``args.config``
+    trained on its first ``num_videos`` training videos (of ``num_train``)
+    for as many iterations as the whole split: epochs, the epoch-based
+    schedulers' ``begin``/``end``/``T_max`` and the validation and
+    checkpoint intervals scaled by the ratio of iterations per epoch."""
+    from mmengine.config import Config
+    cfg = Config.fromfile(args.config)
+    batch = int(cfg.train_dataloader.batch_size)
+    used = min(num_videos, num_train)
+    factor = math.ceil(num_train / batch) / math.ceil(used / batch)
+
+    def scale(epochs):
+        return max(1, int(round(epochs * factor)))
+
+    max_epochs = scale(cfg.train_cfg.max_epochs)
+    train_cfg = dict(max_epochs=max_epochs)
+    if 'val_interval' in cfg.train_cfg:
+        train_cfg['val_interval'] = scale(cfg.train_cfg.val_interval)
+    schedulers = []
+    for sched in cfg.get('param_scheduler') or []:
+        sched = dict(sched)
+        if sched.get('by_epoch', True):
+            for key in ('begin', 'end', 'T_max'):
+                if key in sched:
+                    sched[key] = scale(sched[key]) if sched[key] else 0
+            sched['end'] = min(sched.get('end', max_epochs), max_epochs)
+        schedulers.append(sched)
+    lines = [
+        f'# {osp.basename(args.config)} on the first {num_videos} '
+        f'training videos (of {num_train}),',
+        f'# {factor:.3g}x the epochs: as many iterations as the whole split '
+        '(localizer_ceiling.py --train-videos).',
+        f'_base_ = [{osp.abspath(args.config)!r}]',
+        f'train_dataloader = dict(dataset=dict(indices={num_videos}))',
+        'train_cfg = dict(' +
+        ', '.join(f'{k}={v!r}' for k, v in train_cfg.items()) + ')',
+        f'param_scheduler = {schedulers!r}',
+    ]
+    ckpt = (cfg.get('default_hooks') or {}).get('checkpoint') or {}
+    if 'interval' in ckpt:
+        lines.append('default_hooks = dict(checkpoint=dict(interval='
+                     f'{scale(ckpt["interval"])}))')
+    path = osp.join(args.work_dir, f'train{num_videos}.py')
+    with open(path, 'w') as f:
+        f.write('\n'.join(lines) + '\n')
+    return path
 
 
 def summary_of(report: dict, name: str, key: str) -> Tuple[float, float]:
@@ -298,6 +362,50 @@ def fmt(mean: float, std: float = float('nan')) -> str:
     return f'{mean:.1f}' + ('' if np.isnan(std) else f' ± {std:.1f}')
 
 
+def plot_learning_curve(curve: Dict[str, List[dict]], rule: Dict[str, dict],
+                        path: str, title: str) -> None:
+    """Two panels, avg mAP and AR@100 (%) against the number of training
+    videos: the localizer's mean ± std over seeds, the rule's value dashed
+    (and 0.9x the rule's avg mAP dotted, the goal), one colour per noise
+    level."""
+    import matplotlib
+    matplotlib.use('Agg')
+    import matplotlib.pyplot as plt
+    fig, axes = plt.subplots(1, 2, figsize=(10, 4))
+    for k, name in enumerate(curve):
+        color = f'C{k}'
+        points = curve[name]
+        x = [p['train_videos'] for p in points]
+        for ax, key, rule_key in ((axes[0], 'average_mAP', 'average_mAP'),
+                                  (axes[1], 'AR100', 'AR@100')):
+            mean = [p[key][0] for p in points]
+            std = [0.0 if np.isnan(p[key][1]) else p[key][1]
+                   for p in points]
+            ax.errorbar(x, mean, yerr=std, marker='o', capsize=3,
+                        color=color, label=f'localizer, {name}')
+            ax.axhline(rule[name][rule_key], color=color, ls='--',
+                       label=f'rule, {name}')
+            if key == 'average_mAP':
+                ax.axhline(0.9 * rule[name][rule_key], color=color, ls=':',
+                           label=f'0.9 x rule, {name}')
+    for ax, label in zip(axes, ('avg mAP (%)', 'AR@100 (%)')):
+        ax.set_xscale('log')
+        ticks = sorted({p['train_videos'] for points in curve.values()
+                        for p in points})
+        ax.set_xticks(ticks)
+        ax.set_xticklabels([str(t) for t in ticks])
+        ax.minorticks_off()
+        ax.set_xlabel('training videos')
+        ax.set_ylabel(label)
+        ax.grid(alpha=0.3)
+    for ax in axes:
+        ax.legend(fontsize=8, loc='lower right')
+    fig.suptitle(f'localizer ceiling, {title}', fontsize=10)
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+
+
 def main(argv=None) -> dict:
     args = parse_args(argv)
     start = time.time()
@@ -313,33 +421,52 @@ def main(argv=None) -> dict:
               f"{rule[name]['average_mAP']:.1f}, mAP@0.5 "
               f"{rule[name]['mAP@0.50']:.1f}, AR@100 "
               f"{rule[name]['AR@100']:.1f}", flush=True)
-    report = None
-    if not args.skip_localizer:
-        report = localizer_runs(feature_dirs, ann_file, class_index, args)
+    runs = [(None, args.config, osp.join(args.work_dir, 'localizer'))]
+    if args.train_videos:
+        num_train = sum(1 for v in videos
+                        if v['subset'] == 'training' and v['instances'])
+        runs = [(n, learning_curve_config(args, n, num_train),
+                 osp.join(args.work_dir, 'localizer', f'train{n}'))
+                for n in args.train_videos]
     header = ['noise', 'rule avg mAP', 'rule mAP@0.5', 'rule AR@100',
               'localizer avg mAP', 'localizer mAP@0.5', 'localizer AR@100',
               'ratio avg mAP']
+    if args.train_videos:
+        header.insert(0, 'training videos')
     rows = [header]
-    for name in feature_dirs:
-        r = rule[name]
-        row = [name[len('noise'):], fmt(r['average_mAP']),
-               fmt(r['mAP@0.50']), fmt(r['AR@100'])]
-        if report is not None:
-            avg = summary_of(report, name, 'average_mAP')
-            m50 = summary_of(report, name, 'mAP@0.50')
-            ar = summary_of(report, name, 'AR@100')
-            row += [fmt(*avg), fmt(*m50), fmt(*ar),
-                    f"{avg[0] / r['average_mAP']:.2f}"]
-        else:
-            row += ['–'] * 4
-        rows.append(row)
+    curve = {name: [] for name in feature_dirs}
+    for num_videos, config, work_dir in runs:
+        report = None
+        if not args.skip_localizer:
+            report = localizer_runs(feature_dirs, ann_file, class_index,
+                                    args, config, work_dir)
+        for name in feature_dirs:
+            r = rule[name]
+            row = [name[len('noise'):], fmt(r['average_mAP']),
+                   fmt(r['mAP@0.50']), fmt(r['AR@100'])]
+            if num_videos is not None:
+                row.insert(0, str(num_videos))
+            if report is not None:
+                avg = summary_of(report, name, 'average_mAP')
+                m50 = summary_of(report, name, 'mAP@0.50')
+                ar = summary_of(report, name, 'AR@100')
+                row += [fmt(*avg), fmt(*m50), fmt(*ar),
+                        f"{avg[0] / r['average_mAP']:.2f}"]
+                curve[name].append(
+                    dict(train_videos=num_videos, average_mAP=avg,
+                         AR100=ar))
+            else:
+                row += ['–'] * 4
+            rows.append(row)
     from terminaltables import AsciiTable
     print(AsciiTable(rows, title=f' localizer ceiling: {args.preset} '
                      '(testing) ').table)
     print(f'localizer: {osp.relpath(args.config, REPO_ROOT)}, '
           f'{args.num_seeds} seeds; {time.time() - start:.0f} s')
     result = dict(preset=args.preset, config=args.config, rule=rule,
-                  noise=args.noise, num_seeds=args.num_seeds, table=rows,
+                  noise=args.noise, num_seeds=args.num_seeds,
+                  train_videos=args.train_videos, table=rows,
+                  curve=curve if args.train_videos else None,
                   total_s=time.time() - start)
     with open(osp.join(args.work_dir, 'ceiling.json'), 'w') as f:
         json.dump(result, f, indent=1)
@@ -348,6 +475,11 @@ def main(argv=None) -> dict:
         f.write('| ' + ' | '.join('---' for _ in header) + ' |\n')
         for row in rows[1:]:
             f.write('| ' + ' | '.join(row) + ' |\n')
+    if args.train_videos and report is not None:
+        path = osp.join(args.work_dir, 'ceiling_curve.png')
+        plot_learning_curve(curve, rule, path,
+                            f'{args.preset}: {osp.basename(args.config)}')
+        print(f'learning curve: {path}')
     return result
 
 
