@@ -388,10 +388,10 @@ def plot_learning_curve(curve: Dict[str, List[dict]], rule: Dict[str, dict],
             if key == 'average_mAP':
                 ax.axhline(0.9 * rule[name][rule_key], color=color, ls=':',
                            label=f'0.9 x rule, {name}')
+    ticks = sorted({p['train_videos'] for points in curve.values()
+                    for p in points})
     for ax, label in zip(axes, ('avg mAP (%)', 'AR@100 (%)')):
         ax.set_xscale('log')
-        ticks = sorted({p['train_videos'] for points in curve.values()
-                        for p in points})
         ax.set_xticks(ticks)
         ax.set_xticklabels([str(t) for t in ticks])
         ax.minorticks_off()
@@ -475,7 +475,7 @@ def main(argv=None) -> dict:
         f.write('| ' + ' | '.join('---' for _ in header) + ' |\n')
         for row in rows[1:]:
             f.write('| ' + ' | '.join(row) + ' |\n')
-    if args.train_videos and report is not None:
+    if args.train_videos and not args.skip_localizer:
         path = osp.join(args.work_dir, 'ceiling_curve.png')
         plot_learning_curve(curve, rule, path,
                             f'{args.preset}: {osp.basename(args.config)}')

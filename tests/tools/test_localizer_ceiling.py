@@ -74,3 +74,11 @@ def test_plot_learning_curve_writes_a_png(ceiling, tmp_path):
     path = tmp_path / 'curve.png'
     ceiling.plot_learning_curve(curve, rule, str(path), 'standard')
     assert path.read_bytes()[:8] == b'\x89PNG\r\n\x1a\n'
+
+
+def test_train_videos_must_be_positive(ceiling, capsys):
+    with pytest.raises(SystemExit):
+        ceiling.parse_args(['--train-videos', '24', '0'])
+    assert '--train-videos must be positive' in capsys.readouterr().err
+    assert ceiling.parse_args(['--train-videos', '12', '24']).train_videos \
+        == [12, 24]
